@@ -1,0 +1,172 @@
+"""Reasons that come from the store rather than the target: coverage, quarantine, damage.
+
+They are the same for every target checked over one window, so a `Checker` computes them once.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import duckdb
+
+from ..coverage import CoverageMap, DayRange
+from ..named_queries import bundled_query
+from ..store import Store
+from .model import Reason, ReasonCode, Window, WindowCoverage
+
+
+def window_coverage(
+    store: Store, duck: duckdb.DuckDBPyConnection, coverage: CoverageMap, window: Window
+) -> WindowCoverage:
+    """Measure the window's coverage: covered and uncovered days, first and last record."""
+    first_day, last_day = window.first_day, window.last_required_day
+    required = (last_day - first_day).days + 1
+    gaps = coverage.gaps(first_day, last_day)
+    first_record, last_record, _ = (
+        bundled_query("store_time_range").run(duck, {"window_end": window.end}).fetchone()
+        or (None, None, 0)
+    )
+    return WindowCoverage(
+        required_days=required,
+        covered_days=required - sum(gap.days for gap in gaps),
+        gaps=gaps,
+        first_record=first_record,
+        last_record=last_record,
+        last_covered=_last_covered(last_record, coverage, window),
+        declared=[
+            (start, end) for start, end in coverage.declared
+            if start < window.end and end > window.start
+        ],
+    )
+
+
+def coverage_reasons(coverage: WindowCoverage, window: Window) -> list[Reason]:
+    """Turn uncovered days and stale logs into reasons: start late, gaps, end early."""
+    if coverage.covered_days == 0:
+        whole = DayRange(window.first_day, window.last_required_day)
+        return [
+            Reason(
+                ReasonCode.COVERAGE_GAP,
+                f"the store covers no day of the window ({whole}, {whole.days} days)",
+                "ingest exports of the window's period, or check an --as-of inside the "
+                "period the store covers (see 'kmsaudit status')",
+                {"gaps": [whole.to_dict()]},
+            )
+        ]
+    reasons: list[Reason] = []
+    inner = list(coverage.gaps)
+    if inner and inner[0].first == window.first_day:
+        leading = inner.pop(0)
+        reasons.append(
+            Reason(
+                ReasonCode.LOGS_START_LATE,
+                f"the logs start on {leading.last + timedelta(days=1)}, {leading.days} days "
+                f"after the window starts on {window.first_day}",
+                f"ingest exports from {leading.first} to {leading.last}, or shorten "
+                "--window-days if the target did not exist then",
+                {"uncovered": leading.to_dict()},
+            )
+        )
+    trailing = None
+    if inner and inner[-1].last == window.last_required_day:
+        trailing = inner.pop()
+    if inner:
+        days = sum(gap.days for gap in inner)
+        reasons.append(
+            Reason(
+                ReasonCode.COVERAGE_GAP,
+                f"{days} days in the window have no records and no declared coverage: "
+                + ", ".join(str(gap) for gap in inner),
+                "ingest exports of those days; if an export truly spans them with no "
+                "requests, declare it with 'kmsaudit ingest --covers FROM..TO'",
+                {"gaps": [gap.to_dict() for gap in inner]},
+            )
+        )
+    stale = coverage.last_covered is None or coverage.last_covered < window.freshness_limit
+    if trailing is not None or stale:
+        reasons.append(_end_early(coverage, window, trailing))
+    return reasons
+
+
+def _end_early(coverage: WindowCoverage, window: Window, trailing: DayRange | None) -> Reason:
+    newest = coverage.last_covered.isoformat() if coverage.last_covered else "unknown"
+    details: dict[str, object] = {
+        "last_covered": newest,
+        "freshness_limit": window.freshness_limit.isoformat(),
+    }
+    if trailing is not None:
+        details["uncovered"] = trailing.to_dict()
+    return Reason(
+        ReasonCode.LOGS_END_EARLY,
+        f"the logs end at {newest}, before {window.freshness_limit.isoformat()} (--as-of "
+        f"{window.end.isoformat()} minus the {_hours(window)} freshness allowance)",
+        "ingest a newer export, or pass an earlier --as-of",
+        details,
+    )
+
+
+def quarantine_reason(store: Store, window: Window) -> Reason | None:
+    """Rows set aside as malformed that may belong to the window.
+
+    A row whose day was read counts when that day is in the window. A row whose day could not be
+    read counts when the records of its source file reach into the window, because export files
+    hold contiguous periods; with no readable record at all, its file's period is unknown and it
+    counts too.
+    """
+    first, last = window.first_day.isoformat(), window.end.date().isoformat()
+    row = store.catalog.execute(
+        "SELECT count(*) FILTER (WHERE q.day IS NOT NULL), count(*) FILTER (WHERE q.day IS NULL), "
+        "group_concat(DISTINCT q.file) "
+        "FROM quarantine AS q JOIN sources AS s USING (source_id) "
+        "WHERE q.day BETWEEN ? AND ? OR (q.day IS NULL "
+        "AND (s.max_time IS NULL OR substr(s.max_time, 1, 10) >= ?) "
+        "AND (s.min_time IS NULL OR substr(s.min_time, 1, 10) <= ?))",
+        (first, last, first, last),
+    ).fetchone()
+    in_window, without_day, files = row if row else (0, 0, None)
+    if not in_window and not without_day:
+        return None
+    return Reason(
+        ReasonCode.QUARANTINED_ROWS,
+        f"{in_window + without_day} malformed rows that may belong to the window were set aside "
+        f"and not searched ({in_window} dated inside it, {without_day} undated from source files "
+        "whose records reach into it)",
+        f"read them in {files} under {store.root}; fix the exports and ingest them again",
+        {
+            "rows_in_window": in_window,
+            "rows_without_day": without_day,
+            "files": sorted((files or "").split(",")),
+        },
+    )
+
+
+def damaged_sources_reason(store: Store, window: Window) -> Reason | None:
+    """Source files read only in part (truncated or corrupt) whose records reach the window."""
+    rows = store.catalog.execute(
+        "SELECT path, damage FROM sources WHERE damage IS NOT NULL "
+        "AND (max_time IS NULL OR max_time >= ?) AND (min_time IS NULL OR min_time < ?) "
+        "ORDER BY path",
+        (window.start.isoformat(), window.end.isoformat()),
+    ).fetchall()
+    if not rows:
+        return None
+    return Reason(
+        ReasonCode.DAMAGED_SOURCES,
+        f"{len(rows)} source files were damaged and read only in part; the records after the "
+        "damage are missing: " + ", ".join(path for path, _ in rows),
+        "export those periods again and ingest the new files",
+        {"sources": [{"path": path, "damage": damage} for path, damage in rows]},
+    )
+
+
+def _last_covered(
+    last_record: datetime | None, coverage: CoverageMap, window: Window
+) -> datetime | None:
+    """The newest moment the store vouches for: its last record or a declared period's end."""
+    candidates = [last_record] if last_record else []
+    candidates += [min(end, window.end) for start, end in coverage.declared if start < window.end]
+    return max(candidates) if candidates else None
+
+
+def _hours(window: Window) -> str:
+    return f"{window.freshness_allowance / timedelta(hours=1):g}-hour"

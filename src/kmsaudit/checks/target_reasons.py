@@ -1,0 +1,149 @@
+"""Reasons that depend on the target: near matches, mentions, unattributed records."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .model import Reason, ReasonCode, TargetKind
+
+Row = dict[str, Any]
+
+# The identity field of each kind; near matches there are reported apart from mentions.
+_IDENTITY_FIELD = {TargetKind.KEY: "access_key_id", TargetKind.AAP: "principal_id"}
+
+
+def near_match_reason(kind: TargetKind, target: str, rows: list[Row]) -> Reason | None:
+    """Records whose identity field equals the target once case and white space are ignored."""
+    if not rows:
+        return None
+    field = _IDENTITY_FIELD[kind]
+    total = sum(int(row["records"]) for row in rows)
+    variants = ", ".join(repr(row["written_as"]) for row in rows)
+    return Reason(
+        ReasonCode.NEAR_MATCH,
+        f"{total} records have {field} equal to {target!r} only when case or surrounding white "
+        f"space is ignored (written as {variants})",
+        "read those records (sample request IDs in the details): if they are this "
+        f"{_noun(kind)}'s calls written differently, it is in use",
+        {
+            "field": field,
+            "records": total,
+            "variants": [
+                {
+                    "written_as": row["written_as"],
+                    "records": int(row["records"]),
+                    "first_seen": _iso(row["first_seen"]),
+                    "last_seen": _iso(row["last_seen"]),
+                    "sample_request_ids": row["sample_request_ids"],
+                }
+                for row in rows
+            ],
+        },
+    )
+
+
+def mention_reasons(kind: TargetKind, target: str, rows: list[Row]) -> list[Reason]:
+    """One reason listing every text field, other than the identity field, naming the target."""
+    fields = [row for row in rows if row["field"] != _IDENTITY_FIELD[kind]]
+    if not fields:
+        return []
+    summary = ", ".join(f"{row['field']} of {row['records']} records" for row in fields)
+    return [
+        Reason(
+            ReasonCode.MENTIONED_ELSEWHERE,
+            f"{target!r} appears in other fields: {summary}",
+            "read those records (sample request IDs in the details); an error message or "
+            f"request parameter naming this {_noun(kind)} suggests an application still uses it",
+            {
+                "fields": [
+                    {
+                        "field": row["field"],
+                        "records": int(row["records"]),
+                        "sample_request_ids": row["sample_request_ids"],
+                    }
+                    for row in fields
+                ]
+            },
+        )
+    ]
+
+
+def unattributed_reason(
+    kind: TargetKind, target: str, known_aaps: list[str], rows: list[Row]
+) -> Reason | None:
+    """Records that may be the target's calls but name no client key (or no AAP).
+
+    For a client key: AAP records without an access_key_id whose principal_id is one of the
+    key's known AAPs or is empty; when no AAP of the key is known, those of any AAP. For an AAP:
+    AAP records without a principal_id, unless their client key is seen only with other AAPs.
+    Records with neither an identity_type nor an access_key_id count for both. RAM-identity
+    records never count: a RAM identity cannot use a client key.
+    """
+    counted = [row for row in rows if _could_be_target(kind, target, known_aaps, row)]
+    if not counted:
+        return None
+    total = sum(int(row["records"]) for row in counted)
+    groups = [
+        {
+            "identity": row["identity"],
+            "principal_id": row["principal_id"],
+            "access_key_id": row["access_key_id"],
+            "records": int(row["records"]),
+        }
+        for row in counted
+    ]
+    return Reason(
+        ReasonCode.UNATTRIBUTED_RECORDS,
+        f"{total} records in the window could be this {_noun(kind)}'s calls but do not name "
+        f"it ({_unattributed_scope(kind, known_aaps)})",
+        _unattributed_resolution(kind, known_aaps),
+        {"records": total, "known_aaps": known_aaps, "groups": groups},
+    )
+
+
+def _could_be_target(kind: TargetKind, target: str, known_aaps: list[str], row: Row) -> bool:
+    if row["identity"] == "none":
+        return True
+    principal, key = row["principal_id"], row["access_key_id"]
+    if kind is TargetKind.KEY:
+        if key is not None:
+            return False
+        return principal is None or not known_aaps or principal in known_aaps
+    if principal is not None:
+        return principal == target and key is None
+    paired = list(row["paired_aaps"] or [])
+    return not paired or target in paired
+
+
+def _unattributed_scope(kind: TargetKind, known_aaps: list[str]) -> str:
+    if kind is TargetKind.AAP:
+        return "AAP records with an empty principal_id, or records with no identity at all"
+    if known_aaps:
+        return (
+            "records of its AAP " + ", ".join(known_aaps) + " or of no named AAP without an "
+            "access_key_id, or with no identity at all"
+        )
+    return (
+        "its AAP is unknown, so AAP records of any AAP without an access_key_id count, and so do "
+        "records with no identity at all"
+    )
+
+
+def _unattributed_resolution(kind: TargetKind, known_aaps: list[str]) -> str:
+    if kind is TargetKind.KEY and not known_aaps:
+        return (
+            "find the key's AAP (ListClientKeys shows its AapName) and run 'kmsaudit check aap "
+            "NAME': an AAP with no calls at all cannot have used the key"
+        )
+    return (
+        "the shared gateway may omit the client key ID, so the logs cannot settle this; "
+        "confirm with the owners of the applications behind those records"
+    )
+
+
+def _noun(kind: TargetKind) -> str:
+    return "client key" if kind is TargetKind.KEY else "AAP"
+
+
+def _iso(value: object) -> str | None:
+    return None if value is None else value.isoformat()  # type: ignore[attr-defined]

@@ -1,0 +1,13 @@
+"""Ingest kms_audit_log exports into the store."""
+
+from .run import IngestOptions, IngestProgress, ingest
+from .summary import FileOutcome, FileStatus, IngestSummary
+
+__all__ = [
+    "FileOutcome",
+    "FileStatus",
+    "IngestOptions",
+    "IngestProgress",
+    "IngestSummary",
+    "ingest",
+]

@@ -1,0 +1,76 @@
+"""The quarantine: malformed lines kept with their source path, line number and reason."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import BinaryIO
+
+import orjson
+
+from ..readers.base import MalformedRecord
+from ..store.catalog import QuarantineRow
+
+_ISO_TIME = re.compile(
+    r"(\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2}))"
+)
+_SLS_TIME = re.compile(r'"__time__"\s*:\s*"?(\d{9,11})\b')
+
+# Longest reason kept in the catalog; the quarantine file keeps the whole text.
+_MAX_REASON = 500
+
+
+def guess_day(text: str) -> str | None:
+    """Find the UTC day of a malformed line from a zoned ISO time or `__time__` in its text.
+
+    The day lets a check tell whether records were lost inside its window. Without either, the
+    day stays unknown and checks treat the line as possibly inside any window.
+    """
+    match = _ISO_TIME.search(text)
+    if match:
+        try:
+            moment = datetime.fromisoformat(match.group(1).replace(" ", "T"))
+            return moment.astimezone(UTC).date().isoformat()
+        except ValueError:
+            pass
+    match = _SLS_TIME.search(text)
+    if match:
+        return datetime.fromtimestamp(int(match.group(1)), UTC).date().isoformat()
+    return None
+
+
+class QuarantineWriter:
+    """Append one source file's malformed lines to a staging JSON-lines file."""
+
+    def __init__(self, path: Path, source_path: str, source_id: int) -> None:
+        self.path = path
+        self.source_path = source_path
+        self.source_id = source_id
+        self.index: list[QuarantineRow] = []
+        self._file: BinaryIO | None = None
+
+    def add(self, record: MalformedRecord) -> None:
+        if self._file is None:
+            self._file = open(self.path, "wb")
+        entry = {
+            "source": self.source_path,
+            "line": record.line,
+            "reason": record.reason,
+            "text": record.text,
+        }
+        self._file.write(orjson.dumps(entry) + b"\n")
+        self.index.append(
+            QuarantineRow(
+                source_id=self.source_id,
+                line=record.line,
+                day=guess_day(record.text),
+                reason=record.reason[:_MAX_REASON],
+                file="",
+            )
+        )
+
+    def close(self) -> None:
+        if self._file is not None:
+            self._file.close()
+            self._file = None

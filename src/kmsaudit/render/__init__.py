@@ -1,0 +1,1 @@
+"""Human output of the CLI, drawn with Rich on stderr. The library never imports this package."""

@@ -1,0 +1,129 @@
+"""`status`: what a store holds, how much of time it covers, and what was set aside."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from .coverage import CoverageMap, DayRange
+from .store import Store
+
+ONE_MICROSECOND = timedelta(microseconds=1)
+
+
+@dataclass(frozen=True, slots=True)
+class StoreStatus:
+    """A snapshot of a store. Times are UTC; `gaps` lie between the first and last covered day."""
+
+    store: str
+    sources: int
+    sources_by_format: dict[str, int]
+    damaged_sources: list[str]
+    records: int
+    first_time: datetime | None
+    last_time: datetime | None
+    days_with_records: int
+    gaps: list[DayRange]
+    declared: list[tuple[datetime, datetime]]
+    quarantined: int
+    quarantined_unknown_day: int
+    quarantine_files: list[str]
+    records_per_day: dict[date, int] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, object]:
+        """The JSON form printed by `status --json`."""
+        return {
+            "kind": "kmsaudit.status",
+            "version": 1,
+            "store": self.store,
+            "sources": {
+                "total": self.sources,
+                "by_format": self.sources_by_format,
+                "damaged": self.damaged_sources,
+            },
+            "records": self.records,
+            "first_time": _iso(self.first_time),
+            "last_time": _iso(self.last_time),
+            "days_with_records": self.days_with_records,
+            "gaps": [gap.to_dict() for gap in self.gaps],
+            "declared_coverage": [
+                {"from": start.isoformat(), "to": end.isoformat()} for start, end in self.declared
+            ],
+            "quarantine": {
+                "rows": self.quarantined,
+                "rows_without_day": self.quarantined_unknown_day,
+                "files": self.quarantine_files,
+            },
+            "records_per_day": {
+                day.isoformat(): count for day, count in sorted(self.records_per_day.items())
+            },
+        }
+
+
+def coverage_map(store: Store) -> CoverageMap:
+    """Read per-day record counts and declared periods from the store's catalog."""
+    connection = store.catalog
+    per_day = {
+        date.fromisoformat(day): int(count)
+        for day, count in connection.execute("SELECT day, records FROM day_counts")
+    }
+    declared = tuple(
+        (datetime.fromisoformat(start), datetime.fromisoformat(end))
+        for start, end in connection.execute(
+            "SELECT declared_from, declared_to FROM coverage_declarations ORDER BY declared_from"
+        )
+    )
+    return CoverageMap(per_day, declared)
+
+
+def store_status(store: Store) -> StoreStatus:
+    """Summarize `store` from its catalog alone, without reading any data file."""
+    connection = store.catalog
+    coverage = coverage_map(store)
+    first_day, last_day = _covered_span(coverage)
+    by_format = dict(
+        connection.execute("SELECT format, count(*) FROM sources GROUP BY format ORDER BY format")
+    )
+    times = connection.execute("SELECT min(min_time), max(max_time) FROM sources").fetchone()
+    quarantined, unknown_day = connection.execute(
+        "SELECT count(*), count(*) FILTER (WHERE day IS NULL) FROM quarantine"
+    ).fetchone()
+    return StoreStatus(
+        store=str(store.root),
+        sources=sum(by_format.values()),
+        sources_by_format=by_format,
+        damaged_sources=[
+            row[0] for row in connection.execute(
+                "SELECT path FROM sources WHERE damage IS NOT NULL ORDER BY path"
+            )
+        ],
+        records=sum(coverage.records_per_day.values()),
+        first_time=_parse(times[0]),
+        last_time=_parse(times[1]),
+        days_with_records=sum(1 for count in coverage.records_per_day.values() if count > 0),
+        gaps=coverage.gaps(first_day, last_day) if first_day and last_day else [],
+        declared=list(coverage.declared),
+        quarantined=int(quarantined),
+        quarantined_unknown_day=int(unknown_day),
+        quarantine_files=[
+            row[0] for row in connection.execute("SELECT DISTINCT file FROM quarantine ORDER BY 1")
+        ],
+        records_per_day=dict(sorted(coverage.records_per_day.items())),
+    )
+
+
+def _covered_span(coverage: CoverageMap) -> tuple[date | None, date | None]:
+    first, last = coverage.first_day, coverage.last_day
+    for start, end in coverage.declared:
+        start_day, end_day = start.date(), (end - ONE_MICROSECOND).date()
+        first = min(first, start_day) if first else start_day
+        last = max(last, end_day) if last else end_day
+    return first, last
+
+
+def _parse(text: str | None) -> datetime | None:
+    return None if text is None else datetime.fromisoformat(text)
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return None if moment is None else moment.isoformat()
