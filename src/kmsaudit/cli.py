@@ -90,7 +90,8 @@ def ingest_command(
     paths: Annotated[
         list[Path],
         typer.Argument(
-            help="Export files, folders (read recursively) or glob patterns. Format and "
+            help="Export files, folders (read recursively, passing over hidden files and *.md "
+            "notes) or glob patterns. Format and "
             "compression are detected from content.",
             show_default=False,
         ),
@@ -294,7 +295,7 @@ def _errors_to_exit() -> Iterator[None]:
 
 
 def _fail(message: str, code: ExitCode) -> NoReturn:
-    stderr.print(f"[red]error:[/] {message}", highlight=False)
+    stderr.print(f"[red]error:[/] {message}", highlight=False, soft_wrap=True)
     raise typer.Exit(code)
 
 

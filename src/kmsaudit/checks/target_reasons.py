@@ -23,7 +23,7 @@ def near_match_reason(kind: TargetKind, target: str, rows: list[Row]) -> Reason 
         ReasonCode.NEAR_MATCH,
         f"{total} records have {field} equal to {target!r} only when case or surrounding white "
         f"space is ignored (written as {variants})",
-        "read those records (sample request IDs in the details): if they are this "
+        f"read those records (for example request IDs {_samples(rows)}): if they are this "
         f"{_noun(kind)}'s calls written differently, it is in use",
         {
             "field": field,
@@ -52,8 +52,9 @@ def mention_reasons(kind: TargetKind, target: str, rows: list[Row]) -> list[Reas
         Reason(
             ReasonCode.MENTIONED_ELSEWHERE,
             f"{target!r} appears in other fields: {summary}",
-            "read those records (sample request IDs in the details); an error message or "
-            f"request parameter naming this {_noun(kind)} suggests an application still uses it",
+            f"read those records (for example request IDs {_samples(fields)}); an error message "
+            f"or request parameter naming this {_noun(kind)} suggests an application still "
+            "uses it",
             {
                 "fields": [
                     {
@@ -139,6 +140,15 @@ def _unattributed_resolution(kind: TargetKind, known_aaps: list[str]) -> str:
         "the shared gateway may omit the client key ID, so the logs cannot settle this; "
         "confirm with the owners of the applications behind those records"
     )
+
+
+def _samples(rows: list[Row], limit: int = 3) -> str:
+    request_ids: list[str] = []
+    for row in rows:
+        for request_id in row["sample_request_ids"] or []:
+            if request_id not in request_ids:
+                request_ids.append(request_id)
+    return ", ".join(request_ids[:limit]) or "none recorded"
 
 
 def _noun(kind: TargetKind) -> str:

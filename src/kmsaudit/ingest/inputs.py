@@ -14,9 +14,9 @@ _GLOB_CHARACTERS = frozenset("*?[")
 def expand_inputs(paths: Sequence[str | Path]) -> list[Path]:
     """Return every file named directly, found under a folder (recursively) or matched by a glob.
 
-    Hidden files and folders (names starting with a dot) inside a folder are passed over. A path
-    that names nothing raises `InputNotFoundError`, because a typo must not pass for an empty
-    export.
+    Inside a folder, hidden files and folders (names starting with a dot) and Markdown notes
+    (`*.md`) are passed over; a file named directly is always read. A path that names nothing
+    raises `InputNotFoundError`, because a typo must not pass for an empty export.
     """
     files: dict[Path, None] = {}
     for given in paths:
@@ -29,7 +29,7 @@ def _expand_one(path: Path) -> list[Path]:
     if path.is_file():
         return [path]
     if path.is_dir():
-        found = [p for p in path.rglob("*") if p.is_file() and not _is_hidden(p, path)]
+        found = [p for p in path.rglob("*") if p.is_file() and not _is_passed_over(p, path)]
         if not found:
             raise InputNotFoundError(f"folder {path} contains no files to ingest")
         return found
@@ -44,5 +44,6 @@ def _expand_one(path: Path) -> list[Path]:
     raise InputNotFoundError(f"input {path} not found; give export files, folders or glob patterns")
 
 
-def _is_hidden(path: Path, top: Path) -> bool:
-    return any(part.startswith(".") for part in path.relative_to(top).parts)
+def _is_passed_over(path: Path, top: Path) -> bool:
+    hidden = any(part.startswith(".") for part in path.relative_to(top).parts)
+    return hidden or path.suffix.lower() == ".md"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import shutil
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
@@ -76,7 +77,10 @@ def ingest(
     with store.writing():
         if progress is not None:
             progress.started(len(files), sum(_size(path) for path in files))
-        _Run(store, options, summary, progress).run(files)
+        try:
+            _Run(store, options, summary, progress).run(files)
+        finally:
+            shutil.rmtree(store.layout.staging, ignore_errors=True)
     return summary
 
 

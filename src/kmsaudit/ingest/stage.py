@@ -142,7 +142,8 @@ class SourceStager:
     def _set_aside(self, record: MalformedRecord) -> None:
         if self.strict:
             raise StrictModeError(
-                f"malformed record at line {record.line}: {record.reason}",
+                f"{self.facts.path}, line {record.line}: malformed record ({record.reason}); "
+                "without --strict it would be set aside in the quarantine and the run would go on",
                 path=str(self.facts.path),
                 line=record.line,
             )

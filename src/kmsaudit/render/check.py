@@ -47,7 +47,8 @@ def _evidence_table(result: CheckResult) -> Table:
     gap_days = sum(gap.days for gap in coverage.gaps)
     table.add_row(
         "coverage",
-        f"{coverage.covered_days} of {coverage.required_days} days covered"
+        f"{coverage.covered_days} of {coverage.required_days} days before the freshness limit "
+        "covered"
         + (f", {gap_days} days uncovered" if gap_days else "")
         + f"; newest record {_moment(coverage.last_record)}",
     )

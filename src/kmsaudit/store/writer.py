@@ -138,6 +138,10 @@ def commit(
             )
 
     shutil.rmtree(work, ignore_errors=True)
+    for item in staged:
+        for path in (item.parquet_path, item.quarantine_path):
+            if path is not None:
+                path.unlink(missing_ok=True)
     return result
 
 
