@@ -197,6 +197,14 @@ FreshnessOption = Annotated[
         "before the end of the window counts as uncovered.",
     ),
 ]
+CheckJsonOption = Annotated[
+    bool,
+    typer.Option(
+        "--json",
+        help="Print JSON Lines on stdout instead of panels: one object per target, in the "
+        "order given (fields: docs/check-json.md).",
+    ),
+]
 EvidenceOption = Annotated[
     Optional[Path],  # noqa: UP045
     typer.Option(
@@ -218,7 +226,7 @@ def check_key_command(
     window_days: WindowDaysOption = DEFAULT_WINDOW_DAYS,
     freshness_hours: FreshnessOption = DEFAULT_FRESHNESS_ALLOWANCE.total_seconds() / 3600,
     evidence: EvidenceOption = None,
-    as_json: JsonOption = False,
+    as_json: CheckJsonOption = False,
     store: StoreOption = None,
 ) -> None:
     """Is deleting these client keys safe? A key is in use when a record's access_key_id is it."""
@@ -234,7 +242,7 @@ def check_aap_command(
     window_days: WindowDaysOption = DEFAULT_WINDOW_DAYS,
     freshness_hours: FreshnessOption = DEFAULT_FRESHNESS_ALLOWANCE.total_seconds() / 3600,
     evidence: EvidenceOption = None,
-    as_json: JsonOption = False,
+    as_json: CheckJsonOption = False,
     store: StoreOption = None,
 ) -> None:
     """Is deleting these AAPs safe? An AAP is in use when a record has identity_type 'aap' and

@@ -31,7 +31,7 @@ class NormalizedBatch:
     """Rows ready for the store, the records set aside, and counts of values that were coerced.
 
     `coerced` counts values of typed fields (`status_code`, `duration`, `__time__`) that did not
-    parse; the row is kept with a null there and the raw value in `extra`.
+    parse. Such a row is kept, with a null there and the raw value in `extra`.
     """
 
     table: pa.Table

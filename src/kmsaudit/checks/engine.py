@@ -38,7 +38,7 @@ MAX_REQUEST_IDS = 1000
 class Checker:
     """Run checks over one window of one store; reuse it for several targets.
 
-    Raise `StoreError` when the store holds no records at all, because an empty store proves
+    Raise `StoreError` when the store contains no records at all, because an empty store proves
     nothing either way and most likely means the wrong `--store`.
     """
 
@@ -47,7 +47,7 @@ class Checker:
         self.window = make_window(options or CheckOptions())
         if not store.data_files():
             raise StoreError(
-                f"the store {store.root} holds no records; ingest exports first "
+                f"the store {store.root} is empty (no records); ingest exports first "
                 "('kmsaudit ingest EXPORTS...')"
             )
         self.duck = store.duckdb()
@@ -76,7 +76,7 @@ class Checker:
         return self._result(TargetKind.KEY, key_id, reasons, known_aaps)
 
     def check_aap(self, name: str, client_key_ids: Sequence[str] = ()) -> CheckResult:
-        """Check one AAP by name; `client_key_ids` are its keys when an inventory knows them."""
+        """Check one AAP by name; `client_key_ids` are its keys when an inventory lists them."""
         parameters = {**self._parameters(name), "client_key_ids": list(client_key_ids)}
         self._fill_matches("check_aap_matches", parameters)
         reasons = self._target_reasons(TargetKind.AAP, name, [name])
@@ -108,10 +108,13 @@ class Checker:
         }
         target_parameters = {**window_parameters, "target_kind": kind.value, "target_id": target}
         reasons = list(self.store_reasons)
-        near = near_match_reason(kind, target, self._rows("check_near_matches", target_parameters))
+        near_rows = self._rows("check_near_matches", target_parameters)
+        near = near_match_reason(kind, target, near_rows)
         if near is not None:
             reasons.append(near)
-        reasons += mention_reasons(kind, target, self._rows("check_mentions", target_parameters))
+        near_total = sum(int(row["records"]) for row in near_rows)
+        mentions = self._rows("check_mentions", target_parameters)
+        reasons += mention_reasons(kind, target, mentions, near_total)
         unattributed = unattributed_reason(
             kind, target, known_aaps, self._rows("check_unattributed", window_parameters)
         )

@@ -110,10 +110,11 @@ def quarantine_reason(store: Store, window: Window) -> Reason | None:
 
     A row whose day was read counts when that day is in the window. A row whose day could not be
     read counts when the records of its source file reach into the window, because export files
-    hold contiguous periods; with no readable record at all, its file's period is unknown and it
-    counts too.
+    cover contiguous periods. When its file has no readable record at all, the file's period is
+    unknown, so the row counts too.
     """
-    first, last = window.first_day.isoformat(), window.end.date().isoformat()
+    last_day = (window.end - timedelta(microseconds=1)).date()
+    first, last = window.first_day.isoformat(), last_day.isoformat()
     row = store.catalog.execute(
         "SELECT count(*) FILTER (WHERE q.day IS NOT NULL), count(*) FILTER (WHERE q.day IS NULL), "
         "group_concat(DISTINCT q.file) "
@@ -162,7 +163,7 @@ def damaged_sources_reason(store: Store, window: Window) -> Reason | None:
 def _last_covered(
     last_record: datetime | None, coverage: CoverageMap, window: Window
 ) -> datetime | None:
-    """The newest moment the store vouches for: its last record or a declared period's end."""
+    """Return the newest moment the store vouches for: its last record or a declared end."""
     candidates = [last_record] if last_record else []
     candidates += [min(end, window.end) for start, end in coverage.declared if start < window.end]
     return max(candidates) if candidates else None

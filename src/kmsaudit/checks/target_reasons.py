@@ -42,9 +42,23 @@ def near_match_reason(kind: TargetKind, target: str, rows: list[Row]) -> Reason 
     )
 
 
-def mention_reasons(kind: TargetKind, target: str, rows: list[Row]) -> list[Reason]:
-    """One reason listing every text field, other than the identity field, naming the target."""
-    fields = [row for row in rows if row["field"] != _IDENTITY_FIELD[kind]]
+def mention_reasons(
+    kind: TargetKind, target: str, rows: list[Row], near_matches: int
+) -> list[Reason]:
+    """List, as one reason, every text field that names the target without proving use.
+
+    Every near match also mentions the target in the identity field, so the identity field is
+    listed only for the records beyond the `near_matches` already reported apart, for example
+    an access_key_id holding the key ID in quotes or beside another ID.
+    """
+    fields = []
+    for row in rows:
+        if row["field"] == _IDENTITY_FIELD[kind]:
+            remaining = int(row["records"]) - near_matches
+            if remaining <= 0:
+                continue
+            row = {**row, "records": remaining}
+        fields.append(row)
     if not fields:
         return []
     summary = ", ".join(f"{row['field']} of {row['records']} records" for row in fields)
@@ -72,11 +86,12 @@ def mention_reasons(kind: TargetKind, target: str, rows: list[Row]) -> list[Reas
 def unattributed_reason(
     kind: TargetKind, target: str, known_aaps: list[str], rows: list[Row]
 ) -> Reason | None:
-    """Records that may be the target's calls but name no client key (or no AAP).
+    """Count records that may be the target's calls but name no client key (or no AAP).
 
-    For a client key: AAP records without an access_key_id whose principal_id is one of the
-    key's known AAPs or is empty; when no AAP of the key is known, those of any AAP. For an AAP:
-    AAP records without a principal_id, unless their client key is seen only with other AAPs.
+    For a client key, these are AAP records without an access_key_id whose principal_id is one of
+    the key's known AAPs or is empty. When no AAP of the key is known, those of any AAP count.
+    For an AAP, these are AAP records without a principal_id, unless their client key is seen
+    only with other AAPs.
     Records with neither an identity_type nor an access_key_id count for both. RAM-identity
     records never count: a RAM identity cannot use a client key.
     """

@@ -15,7 +15,7 @@ def expand_inputs(paths: Sequence[str | Path]) -> list[Path]:
     """Return every file named directly, found under a folder (recursively) or matched by a glob.
 
     Inside a folder, hidden files and folders (names starting with a dot) and Markdown notes
-    (`*.md`) are passed over; a file named directly is always read. A path that names nothing
+    (`*.md`) are passed over. A file named directly is always read. A path that names nothing
     raises `InputNotFoundError`, because a typo must not pass for an empty export.
     """
     files: dict[Path, None] = {}

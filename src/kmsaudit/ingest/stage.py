@@ -27,7 +27,7 @@ BATCH_RECORDS = 50_000
 
 @dataclass(frozen=True, slots=True)
 class SourceFacts:
-    """What is known of a source file before it is read."""
+    """Facts about a source file known before it is read."""
 
     path: Path
     size: int

@@ -100,6 +100,12 @@ class SourceReader(Protocol):
         self.close()
 
 
+class SupportsClose(Protocol):
+    """An open file or stream that a reader closes when it is closed."""
+
+    def close(self) -> None: ...
+
+
 class BaseReader(SourceReader):
     """Lifecycle shared by the readers: a single pass over `records()`, read failures as
     `SourceError`, and closing of the file the reader owns.
@@ -136,9 +142,3 @@ class BaseReader(SourceReader):
 
     def close(self) -> None:
         self._resource.close()
-
-
-class SupportsClose(Protocol):
-    """An open file or stream that a reader closes when it is closed."""
-
-    def close(self) -> None: ...

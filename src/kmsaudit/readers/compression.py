@@ -51,7 +51,7 @@ def looks_like_raw_snappy(magic: bytes, file_size: int) -> bool:
     """Tell whether a file of `file_size` bytes can be a raw Snappy block within the size cap.
 
     The declared length must be non-zero, at most `MAX_RAW_SNAPPY_BYTES`, and large enough to
-    need a block of this size; that rules out most other content before a trial decode.
+    need a block of this size. These checks rule out most other content before a trial decode.
     """
     length = declared_raw_length(magic)
     if length is None or length == 0 or length > MAX_RAW_SNAPPY_BYTES:
@@ -63,7 +63,7 @@ def open_decompressed(source: BinaryIO, compression: Compression, path: str) -> 
     """Open the decompressed content of `source`, which must be positioned at its start.
 
     Raises `SourceError` for a raw Snappy block larger than `MAX_RAW_SNAPPY_BYTES` or not
-    decodable at all; every other kind of damage is reported by the stream's `damage`.
+    decodable at all. Any other damage is reported by the stream's `damage`.
     """
     chunks: Iterator[bytes | memoryview]
     match compression:

@@ -2,10 +2,10 @@
 
 Values are quoted where needed and embedded quotes are doubled, so a quoted value may span
 several physical lines. A record is the run of physical lines that closes every quote it opens.
-A quote that is never closed would swallow the rest of the file, so a record is bounded: past
-`MAX_RECORD_LINES` lines or `MAX_RECORD_CHARS` characters, or at the end of the file, its first
-physical line is read as a row of its own or set aside as malformed, and parsing resumes on the
-line after it.
+A quote that is never closed would swallow the rest of the file, so a record is bounded. When its
+quote is still open after `MAX_RECORD_LINES` lines, `MAX_RECORD_CHARS` characters or at the end
+of the file, its first physical line is read as a row of its own or set aside as malformed.
+Parsing then resumes on the line after it.
 """
 
 from __future__ import annotations
@@ -19,13 +19,14 @@ from kmsaudit.readers.base import MalformedRecord, RawRecord, ReadStats
 from kmsaudit.readers.stream import DecodedStream
 from kmsaudit.readers.text import LinePiece, TextReader, clip, iter_line_pieces
 
-# Longest physical line read whole; a longer line is set aside as malformed.
+# Maximum length of a physical line, in bytes. A longer line is set aside as malformed.
 MAX_LINE_BYTES = 1024 * 1024
 # Bounds of one record (a quoted value spanning physical lines).
 MAX_RECORD_LINES = 10_000
 MAX_RECORD_CHARS = 1024 * 1024
 
 Record = RawRecord | MalformedRecord
+_CsvReader = Iterator[list[str]]
 
 
 class _OneRecord:
@@ -58,13 +59,15 @@ class CsvReader(TextReader):
         self._returned: deque[LinePiece] = deque()
         self._feed = _OneRecord()
         self._parser = csv.reader(self._feed)
+        # Strict parsing raises on a quoted field that the text leaves open.
+        self._strict_parser = csv.reader(self._feed, strict=True)
         self._header: list[str] = []
 
     def _read(self) -> Iterator[Record]:
         header_line = self._next_line()
         if header_line is None:
             return
-        self._header = self._parse(header_line.text)
+        self._header = self._parse(header_line.text, self._parser)
         while (first := self._next_line()) is not None:
             if first.cut:
                 yield self._oversized_line(first)
@@ -85,7 +88,7 @@ class CsvReader(TextReader):
                 reason = "incomplete last line: the compressed stream was truncated or corrupt"
                 yield MalformedRecord(first.number, reason, clip(text))
                 return
-            record = self._to_record(first.number, text)
+            record = self._to_record(first.number, text, self._parser)
             if isinstance(record, RawRecord) or len(lines) == 1:
                 yield record
                 return
@@ -96,18 +99,19 @@ class CsvReader(TextReader):
     def _read_alone(self, first: LinePiece, reason: str) -> Record:
         """Parse a line whose quote no later line closes as a row of its own.
 
-        The csv module reads a quote inside an unquoted value as a literal character, so such a
-        line can still be a valid row; otherwise it is malformed with `reason`.
+        A quote inside an unquoted value (`sdk"`) is a literal character, so such a line can
+        still be a valid row. A quoted value left open is not: the line is malformed with
+        `reason`.
         """
-        record = self._to_record(first.number, first.text)
+        record = self._to_record(first.number, first.text, self._strict_parser)
         if isinstance(record, RawRecord):
             return record
         return MalformedRecord(first.number, reason, clip(first.text.rstrip("\r\n")))
 
-    def _to_record(self, number: int, text: str) -> Record:
+    def _to_record(self, number: int, text: str, parser: _CsvReader) -> Record:
         """Parse the text of one record into a record with the header's field names."""
         try:
-            cells = self._parse(text)
+            cells = self._parse(text, parser)
         except csv.Error as error:
             return MalformedRecord(number, f"invalid CSV: {error}", clip(text.rstrip("\r\n")))
         if len(cells) != len(self._header):
@@ -117,7 +121,7 @@ class CsvReader(TextReader):
 
     def _collect_record(self, first: LinePiece) -> list[LinePiece] | None:
         """Return the physical lines of the record starting at `first`, or None when its quotes
-        are not closed within the bounds; the lines read ahead are then handed back."""
+        are not closed within the bounds. In that case the lines read ahead are handed back."""
         lines = [first]
         quotes = first.text.count('"')
         size = len(first.text)
@@ -138,7 +142,7 @@ class CsvReader(TextReader):
         size = len(first.text)
         piece: LinePiece | None = first
         while piece is not None and piece.cut:
-            piece = next(self._lines, None)
+            piece = self._next_line()
             size += len(piece.text) if piece is not None else 0
         reason = f"line longer than {MAX_LINE_BYTES:,} bytes ({size:,} characters)"
         return MalformedRecord(first.number, reason, clip(first.text))
@@ -148,7 +152,7 @@ class CsvReader(TextReader):
             return self._returned.popleft()
         return next(self._lines, None)
 
-    def _parse(self, text: str) -> list[str]:
+    def _parse(self, text: str, parser: _CsvReader) -> list[str]:
         """Split one record into cells; the line end after the last cell is removed first."""
         self._feed.text = text.removesuffix("\n").removesuffix("\r")
-        return next(self._parser, [])
+        return next(parser, [])

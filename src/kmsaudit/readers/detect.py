@@ -55,7 +55,7 @@ class Detection:
 
 def detect_format(head: bytes) -> Detection | None:
     """Detect the format from `head`, the first `HEAD_SIZE` decompressed bytes of a file (fewer
-    for a shorter file); return None when it matches no supported format."""
+    for a shorter file). Return None when it matches no supported format."""
     if head.startswith(PARQUET_MAGIC):
         return Detection(SourceFormat.PARQUET)
     text = head.removeprefix(UTF8_BOM)

@@ -42,18 +42,7 @@ def decode_gzip(source: BinaryIO) -> Iterator[bytes]:
             if not pending:
                 continue
             in_member = True
-        # The copy lets the data before a defect be recovered: a failing call returns nothing.
-        before = decompressor.copy()
-        try:
-            output = decompressor.decompress(pending, MAX_OUTPUT)
-        except zlib.error as error:
-            failed_at = yield from _salvage(before, pending)
-            position = offset - len(pending) + failed_at
-            raise StreamDamage(
-                f"invalid gzip data at byte {position} of the file: {error}"
-            ) from error
-        if output:
-            yield output
+        yield (yield from _decompress(decompressor, pending, offset - len(pending)))
         if decompressor.eof:
             pending = decompressor.unused_data
             decompressor = zlib.decompressobj(GZIP_WBITS)
@@ -67,6 +56,21 @@ def decode_gzip(source: BinaryIO) -> Iterator[bytes]:
             raise StreamDamage(
                 f"gzip stream truncated: the file ends at byte {offset} inside a member"
             )
+
+
+def _decompress(
+    decompressor: zlib._Decompress, data: bytes, position: int
+) -> Generator[bytes, None, bytes]:
+    """Return at most MAX_OUTPUT bytes decompressed from `data`, which starts at byte `position`
+    of the file. On invalid data, yield the output before the defect and raise `StreamDamage`."""
+    # A failing call returns nothing, so a copy of the state is kept to recover that output.
+    before = decompressor.copy()
+    try:
+        return decompressor.decompress(data, MAX_OUTPUT)
+    except zlib.error as error:
+        failed_at = yield from _salvage(before, data)
+        damage = f"invalid gzip data at byte {position + failed_at} of the file: {error}"
+        raise StreamDamage(damage) from error
 
 
 def _salvage(decompressor: zlib._Decompress, data: bytes) -> Generator[bytes, None, int]:

@@ -15,7 +15,7 @@ import orjson
 from kmsaudit.readers.base import MalformedRecord, RawRecord
 from kmsaudit.readers.text import TextReader, clip, decode_line
 
-# Longest physical line parsed. A longer line is set aside as malformed (its first
+# Maximum length of a physical line, in bytes. A longer line is set aside as malformed (its first
 # MAX_MALFORMED_TEXT characters) and skipped, so one runaway line cannot fill memory.
 MAX_LINE_BYTES = 16 * 1024 * 1024
 
@@ -31,6 +31,8 @@ class JsonLinesReader(TextReader):
     def _read(self) -> Iterator[Record]:
         # The bulk path: orjson parses the bytes of a valid UTF-8 line directly, JSON whitespace
         # (including the line end) needs no stripping, and only failures take the slow path.
+        # NOTE: orjson (3.13) returns an integer beyond 64 bits as a float, losing digits; the
+        # json module would keep it exact. kms_audit_log numbers (times, status codes) fit.
         readline = self._stream.readline
         loads = orjson.loads
         decode_error = orjson.JSONDecodeError
@@ -98,13 +100,19 @@ class JsonLinesReader(TextReader):
 def _non_object_records(value: object, number: int, raw: bytes) -> Iterator[Record]:
     """Turn a line whose JSON value is not an object into records: each object of an array is a
     record, anything else is malformed."""
-    if not isinstance(value, list):
+    if isinstance(value, list):
+        yield from array_records(value, number)
+    else:
         text = raw.decode("utf-8", errors="replace").rstrip("\r\n")
         yield MalformedRecord(
             number, f"JSON value is {json_kind(value)}, not an object", clip(text)
         )
-        return
-    for index, element in enumerate(value, start=1):
+
+
+def array_records(elements: list[object], number: int) -> Iterator[Record]:
+    """Yield each object of an array parsed from line `number` as a record with that line
+    number, and any other element as malformed."""
+    for index, element in enumerate(elements, start=1):
         if isinstance(element, dict):
             yield RawRecord(number, element)
         else:

@@ -1,7 +1,7 @@
 """Reader of Parquet files, as SLS shipping to OSS writes them.
 
 OSS shipping stores STRING columns as plain BYTE_ARRAY without the UTF-8 annotation, so Arrow
-reads them as `binary`; the reader decodes them to `str`, replacing invalid UTF-8 as the text
+reads them as `binary`. The reader decodes them to `str` and replaces invalid UTF-8 as the text
 readers do. Newer writers annotate the columns, which then arrive as `string` already.
 """
 

@@ -18,8 +18,8 @@ from kmsaudit.readers.stream import StreamDamage
 # Stream identifier chunk that starts every framed Snappy stream.
 FRAMED_SNAPPY_MAGIC = b"\xff\x06\x00\x00sNaPpY"
 
-# Largest decompressed size of a raw Snappy block that is decoded. Decoding holds the compressed
-# and the decompressed bytes in memory together, so a file at the cap needs about 2.2 GiB.
+# Maximum decompressed size of a raw Snappy block, in bytes. Decoding keeps the compressed and the
+# decompressed bytes in memory together, so a file at the cap needs about 2.2 GiB.
 MAX_RAW_SNAPPY_BYTES = 1024**3
 
 _CHUNK_COMPRESSED = 0x00
@@ -39,15 +39,16 @@ def decode_framed_snappy(source: BinaryIO) -> Iterator[bytes]:
     while header := source.read(4):
         if len(header) < 4:
             raise StreamDamage(
-                f"framed Snappy stream truncated in the chunk header at byte {offset}"
+                f"framed Snappy stream truncated: the file ends at byte {offset + len(header)} "
+                "inside a chunk header"
             )
         chunk_type = header[0]
         length = int.from_bytes(header[1:4], "little")
         body = source.read(length)
         if len(body) < length:
             raise StreamDamage(
-                f"framed Snappy stream truncated: the chunk at byte {offset} declares {length} "
-                f"bytes but the file ends after {len(body)}"
+                f"framed Snappy stream truncated: the file ends at byte {offset + 4 + len(body)} "
+                f"inside the chunk that starts at byte {offset}"
             )
         if chunk_type in (_CHUNK_COMPRESSED, _CHUNK_UNCOMPRESSED):
             yield _decode_chunk(header + body, offset)

@@ -38,15 +38,15 @@ _TEXT_READERS = {
 
 
 def open_source(path: Path) -> SourceReader:
-    """Open an export file and return the reader for its format; use it as a context manager.
+    """Open an export file and return the reader for its format, to use as a context manager.
 
-    Compression and format are detected from the content; the name counts only for raw Snappy
+    Compression and format are detected from the content. The name counts only for raw Snappy
     (suffix `.snappy`) and for a client key password file, which is rejected unopened.
 
     Raises `SecretFileError` for a client key's password or private key file, before any record
-    is read; `UnknownFormatError` when the content matches no supported format; `SourceError`
-    when the file cannot be opened, is Parquet inside a compression, or is a raw Snappy block
-    that is too large or invalid.
+    is read. Raises `UnknownFormatError` when the content matches no supported format. Raises
+    `SourceError` when the file cannot be opened, is Parquet inside a compression, or is a raw
+    Snappy block that is too large or invalid.
     """
     reject_password_file(path)
     try:
@@ -72,10 +72,11 @@ def _open_reader(path: Path, source: BinaryIO) -> SourceReader:
     head = decoded.head(HEAD_SIZE)
     reject_private_key_file(head, path)
     detection = detect_format(head)
-    raw_snappy_possible = compression is Compression.NONE and looks_like_raw_snappy(
-        magic, path.stat().st_size
-    )
-    if detection is None and raw_snappy_possible:
+    if (
+        detection is None
+        and compression is Compression.NONE
+        and looks_like_raw_snappy(magic, path.stat().st_size)
+    ):
         # The first stream is dropped unclosed: closing it would close `source`.
         decoded, head, detection = _try_raw_snappy(path, source)
         compression = Compression.SNAPPY
@@ -97,8 +98,9 @@ def _try_raw_snappy(path: Path, source: BinaryIO) -> tuple[DecodedStream, bytes,
     source.seek(0)
     try:
         decoded = open_decompressed(source, Compression.SNAPPY, str(path))
-    except SourceError:
-        raise UnknownFormatError(_unknown_format_message(path, Compression.NONE), str(path))
+    except SourceError as error:
+        message = _unknown_format_message(path, Compression.NONE)
+        raise UnknownFormatError(message, str(path)) from error
     head = decoded.head(HEAD_SIZE)
     reject_private_key_file(head, path)
     return decoded, head, detect_format(head)

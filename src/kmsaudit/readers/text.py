@@ -1,4 +1,5 @@
-"""Physical lines of decompressed text: UTF-8 decoding, line ends and the counts in `ReadStats`."""
+"""Decompressed text: the base class of the text readers, and reading by lines or blocks with
+UTF-8 decoding, line ends and the counts they add to `ReadStats`."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from kmsaudit.readers.stream import DecodedStream
 
 
 class LinePiece(NamedTuple):
-    """A physical line, or a piece of one that is longer than the reader's piece size."""
+    """A physical line, or a piece of a line longer than the reader's piece size."""
 
     number: int
     """1-based physical line the piece belongs to."""
@@ -61,8 +62,13 @@ def incomplete_utf8_tail(data: bytes) -> int:
         if byte < 0x80:
             return len(data)
         if byte >= 0xC0:
-            # A lead byte: 110xxxxx starts 2 bytes, 1110xxxx 3, 11110xxx 4.
-            needed = 2 if byte < 0xE0 else 3 if byte < 0xF0 else 4
+            # A lead byte: 110xxxxx starts a sequence of 2 bytes, 1110xxxx of 3, 11110xxx of 4.
+            if byte < 0xE0:
+                needed = 2
+            elif byte < 0xF0:
+                needed = 3
+            else:
+                needed = 4
             return len(data) - back if needed > back else len(data)
     return len(data)
 
@@ -98,6 +104,34 @@ def iter_line_pieces(
             last_invalid_line = number
         yield LinePiece(number, text, ends_line, cut)
         at_line_start = ends_line
+
+
+def iter_text_blocks(stream: io.BufferedReader, stats: ReadStats, block_size: int) -> Iterator[str]:
+    """Yield the text of `stream` in blocks of about `block_size` bytes that end at a line end
+    (except within a line longer than `block_size`), and count CRLF line ends and lines with
+    invalid UTF-8 in `stats`.
+
+    A UTF-8 sequence is never split between two blocks. A line longer than `block_size` with
+    invalid bytes in several blocks is counted once per block.
+    """
+    carry = b""
+    while block := stream.read(block_size):
+        if not block.endswith(b"\n"):
+            block += stream.readline(block_size)
+        raw = carry + block if carry else block
+        carry = b""
+        if not raw.endswith(b"\n") and stream.peek(1):
+            boundary = incomplete_utf8_tail(raw)
+            raw, carry = raw[:boundary], raw[boundary:]
+        stats.crlf_lines += raw.count(b"\r\n")
+        yield _decode_block(raw, stats)
+
+
+def _decode_block(raw: bytes, stats: ReadStats) -> str:
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return "\n".join(decode_line(line, stats) for line in raw.split(b"\n"))
 
 
 def _decode_piece(raw: bytes) -> tuple[str, bool]:

@@ -2,7 +2,7 @@
 
 `zstandard.ZstdDecompressor.stream_reader` returns a short read without error when the last
 frame is cut (checked with zstandard 0.25), so frames are decoded with `decompressobj`, whose
-`eof` flag tells whether a frame was finished.
+`eof` flag shows whether a frame was finished.
 """
 
 from __future__ import annotations
@@ -45,6 +45,8 @@ def decode_zstd(source: BinaryIO) -> Iterator[bytes]:
             try:
                 output = decompressor.decompress(piece)
             except zstandard.ZstdError as error:
+                # NOTE: a failing call returns nothing, so the blocks completed earlier in this
+                # piece (up to FEED_SIZE bytes of input) are lost along with the corrupt one.
                 raise StreamDamage(f"invalid zstd data after byte {offset}: {error}") from error
             offset += len(piece)
             in_frame = True

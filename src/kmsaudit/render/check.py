@@ -27,12 +27,22 @@ def render_check(console: Console, result: CheckResult) -> None:
     """Print one panel: headline, one line per reason, then evidence and coverage."""
     style = _STYLE[result.verdict]
     lines: list[Text | Table] = [Text(_HEADLINE[result.verdict], style=f"bold {style}")]
-    for reason in result.reasons:
-        lines.append(Text(f"- {reason.message}", style=style))
-        lines.append(Text(f"  fix: {reason.resolution}", style="dim"))
+    if result.reasons:
+        lines.append(_reasons_table(result, style))
     lines.append(_evidence_table(result))
     title = f"{result.kind.value} {result.target}"
     console.print(Panel(Group(*lines), title=title, title_align="left", border_style=style))
+
+
+def _reasons_table(result: CheckResult, style: str) -> Table:
+    """Lay out one row per reason and one per fix, wrapped lines indented under their text."""
+    table = Table.grid(padding=(0, 1))
+    table.add_column(no_wrap=True)
+    table.add_column()
+    for reason in result.reasons:
+        table.add_row(Text("-", style=style), Text(reason.message, style=style))
+        table.add_row("", Text(f"fix: {reason.resolution}", style="dim"))
+    return table
 
 
 def _evidence_table(result: CheckResult) -> Table:
@@ -47,8 +57,7 @@ def _evidence_table(result: CheckResult) -> Table:
     gap_days = sum(gap.days for gap in coverage.gaps)
     table.add_row(
         "coverage",
-        f"{coverage.covered_days} of {coverage.required_days} days before the freshness limit "
-        "covered"
+        f"{coverage.covered_days} of {coverage.required_days} days covered"
         + (f", {gap_days} days uncovered" if gap_days else "")
         + f"; newest record {_moment(coverage.last_record)}",
     )

@@ -99,14 +99,14 @@ class Store:
         return pl.DataFrame(rows, schema=names, orient="row", infer_schema_length=None)
 
     def records(self) -> pl.LazyFrame:
-        """All live records as a Polars LazyFrame of the canonical schema."""
+        """Return all live records as a Polars LazyFrame of the canonical schema."""
         paths = self.data_paths()
         if not paths:
             return pl.from_arrow(RECORD_SCHEMA.empty_table()).lazy()  # type: ignore[union-attr]
         return pl.scan_parquet(paths, hive_partitioning=True)
 
     def duckdb(self) -> duckdb.DuckDBPyConnection:
-        """A DuckDB connection with a `records` view of the live data files and catalog tables.
+        """Open a DuckDB connection with a `records` view of the live data files.
 
         Times come back in UTC whatever the machine's zone. The catalog tables are snapshots
         named `catalog_sources`, `catalog_day_counts`, and so on.

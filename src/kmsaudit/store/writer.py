@@ -38,7 +38,7 @@ _SORT_COLUMNS = "access_key_id, principal_id, time"
 class StagedSource:
     """A source file read completely into staging, waiting for its group's commit.
 
-    `records_staged` counts rows in `parquet_path`; `quarantine_path` holds its malformed lines as
+    `records_staged` counts rows in `parquet_path`; `quarantine_path` contains its malformed lines as
     JSON lines and `quarantine_index` the catalog rows that point at them.
     """
 
@@ -59,7 +59,7 @@ class CoverageDeclaration:
 
 @dataclass(slots=True)
 class CommitResult:
-    """What one commit added: new records per source and per UTC day."""
+    """New records per source and per UTC day, added by one commit."""
 
     commit_id: str
     new_by_source: dict[int, int] = field(default_factory=dict)
