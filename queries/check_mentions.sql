@@ -1,9 +1,11 @@
 -- name: check_mentions
 -- description: Text fields of records in the window that mention the target ID or name, case
---   ignored, leaving out the records that prove use. One row per field, with how many records
---   mention the target there and a few of their request IDs. The caller sets aside the identity
---   field itself (access_key_id for a client key, principal_id for an AAP), which
---   check_near_matches reports.
+--   ignored, leaving out the records that prove use. An AAP name counts only as a whole word,
+--   with no letter, digit, '_' or '-' right before or after it, so checking aap_pay does not
+--   match aap_payments. A client key ID counts anywhere (clientKey_<ID>.json names it), since
+--   its fixed length keeps it from matching another key. One row per field, with how many records mention the target there and a few
+--   of their request IDs. Near matches (check_near_matches) also show up here in the identity
+--   field, and the caller subtracts them.
 -- parameters: target_kind ('key' or 'aap'), target_id, window_start, window_end
 WITH mentioning AS (
     SELECT
@@ -35,5 +37,7 @@ SELECT
     list(mentioning_request_id ORDER BY mentioning_time)[1:5] AS sample_request_ids
 FROM fields
 WHERE contains(lower(value), lower($target_id))
+  AND ($target_kind = 'key' OR regexp_matches(
+      value, '(?i)(^|[^a-z0-9_-])' || regexp_escape($target_id) || '([^a-z0-9_-]|$)'))
 GROUP BY field
 ORDER BY records DESC, field

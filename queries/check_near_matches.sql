@@ -2,6 +2,7 @@
 -- description: Records in the window whose identity field equals the target only when case and
 --   surrounding white space (Unicode spaces and byte-order marks included) are ignored: access_key_id for a client key, principal_id for an
 --   AAP. Such a record may be the target's use, written differently by some export path.
+--   strip_space() is a macro that kmsaudit defines on its DuckDB connections.
 -- parameters: target_kind ('key' or 'aap'), target_id, window_start, window_end
 SELECT
     CASE WHEN $target_kind = 'key' THEN access_key_id ELSE principal_id END AS written_as,
@@ -13,10 +14,9 @@ FROM records
 WHERE day BETWEEN CAST($window_start AS DATE) AND CAST($window_end AS DATE)
   AND time >= $window_start
   AND time < $window_end
-  AND lower(regexp_replace(
-          CASE WHEN $target_kind = 'key' THEN access_key_id ELSE principal_id END,
-          '^[\s\p{Z}\x{FEFF}]+|[\s\p{Z}\x{FEFF}]+$', '', 'g'))
-      = lower(regexp_replace($target_id, '^[\s\p{Z}\x{FEFF}]+|[\s\p{Z}\x{FEFF}]+$', '', 'g'))
+  AND lower(strip_space(
+          CASE WHEN $target_kind = 'key' THEN access_key_id ELSE principal_id END))
+      = lower(strip_space($target_id))
   AND NOT coalesce(
       CASE WHEN $target_kind = 'key' THEN access_key_id = $target_id
            ELSE identity_type = 'aap' AND principal_id = $target_id END,

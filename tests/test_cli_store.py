@@ -188,3 +188,11 @@ def test_library_imports_without_cli() -> None:
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == ""
+
+
+def test_check_padded_key_exit_2(tmp_path: Path) -> None:
+    export = write_jsonl(tmp_path / "a.json", daily_records(START, 2))
+    run("--store", str(tmp_path / "s"), "ingest", str(export))
+    code, _, stderr = run("--store", str(tmp_path / "s"), "check", "key", " KAAP.x")
+    assert code == ExitCode.USAGE
+    assert "white space" in stderr

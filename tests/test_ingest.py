@@ -305,3 +305,14 @@ def test_declared_coverage_fills_gaps(tmp_path: Path) -> None:
         after = store_status(store)
     assert [str(gap) for gap in before.gaps] == ["2026-06-03..2026-06-05"]
     assert after.gaps == []
+
+
+def test_garbage_first_line_keeps_rest(tmp_path: Path) -> None:
+    export = tmp_path / "a.json"
+    records = daily_records(START, 3)
+    export.write_text("#### partial line from a cut download\n" + "".join(json.dumps(r) + "\n" for r in records))
+    with Store.create(tmp_path / "store") as store:
+        summary = ingest(store, [export])
+    assert summary.files[0].status is FileStatus.INGESTED
+    assert summary.to_dict()["records"]["new"] == 3
+    assert summary.to_dict()["records"]["quarantined"] == 1

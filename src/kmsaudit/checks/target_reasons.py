@@ -91,9 +91,9 @@ def unattributed_reason(
     For a client key, these are AAP records without an access_key_id whose principal_id is one of
     the key's known AAPs or is empty. When no AAP of the key is known, those of any AAP count.
     For an AAP, these are AAP records without a principal_id, unless their client key is seen
-    only with other AAPs.
-    Records with neither an identity_type nor an access_key_id count for both. RAM-identity
-    records never count: a RAM identity cannot use a client key.
+    only with other AAPs. Records with neither an identity_type nor an access_key_id are judged
+    like AAP records, by their principal_id. RAM-identity records never count, because a RAM
+    identity cannot use a client key.
     """
     counted = [row for row in rows if _could_be_target(kind, target, known_aaps, row)]
     if not counted:
@@ -118,8 +118,7 @@ def unattributed_reason(
 
 
 def _could_be_target(kind: TargetKind, target: str, known_aaps: list[str], row: Row) -> bool:
-    if row["identity"] == "none":
-        return True
+    """Decide one group; records with no identity type are judged like AAP records."""
     principal, key = row["principal_id"], row["access_key_id"]
     if kind is TargetKind.KEY:
         if key is not None:

@@ -137,7 +137,7 @@ class SourceStager:
         if batch.table.num_rows:
             writer.write_table(batch.table)
         if self.on_records is not None:
-            self.on_records(self.tally.records_read, getattr(reader, "bytes_read", None))
+            self.on_records(self.tally.records_read, reader.bytes_read)
 
     def _set_aside(self, record: MalformedRecord) -> None:
         if self.strict:

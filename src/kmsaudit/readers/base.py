@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
 from types import TracebackType
-from typing import Protocol, Self
+from typing import BinaryIO, Protocol, Self
 
 from kmsaudit.errors import SourceError
 
@@ -88,6 +88,14 @@ class SourceReader(Protocol):
 
     def close(self) -> None: ...
 
+    @property
+    def bytes_read(self) -> int | None:
+        """Bytes of the file (compressed, when it is) consumed so far, for progress display.
+
+        Read-ahead buffers make this run ahead of the records yielded; None when unknown.
+        """
+        return None
+
     def __enter__(self) -> Self:
         return self
 
@@ -119,6 +127,13 @@ class BaseReader(SourceReader):
         self.stats = stats
         self._resource = resource
         self._started = False
+        self.raw_file: BinaryIO | None = None
+
+    @property
+    def bytes_read(self) -> int | None:
+        if self.raw_file is None or self.raw_file.closed:
+            return None
+        return int(self.raw_file.tell())
 
     def records(self) -> Iterator[RawRecord | MalformedRecord]:
         if self._started:

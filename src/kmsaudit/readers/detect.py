@@ -68,7 +68,15 @@ def detect_format(head: bytes) -> Detection | None:
         return Detection(SourceFormat.JSON_ARRAY)
     if _is_csv_header(text):
         return Detection(SourceFormat.CSV)
+    if _has_object_line(content):
+        note = "the first line is not JSON; the file is read as JSON lines"
+        return Detection(SourceFormat.JSON_LINES, [note])
     return None
+
+
+def _has_object_line(content: bytes) -> bool:
+    """Tell JSON lines that start with a damaged line: a later line of the head is an object."""
+    return any(line.lstrip().startswith(b'{"') for line in content.splitlines()[1:])
 
 
 def _detect_blank(text: bytes, whole_file: bool) -> Detection:

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from kmsaudit.errors import SourceError, UnknownFormatError
-from kmsaudit.readers.base import Compression, ReadStats, SourceFormat, SourceReader
+from kmsaudit.readers.base import BaseReader, Compression, ReadStats, SourceFormat, SourceReader
 from kmsaudit.readers.compression import (
     MAGIC_SIZE,
     PARQUET_MAGIC,
@@ -54,10 +54,13 @@ def open_source(path: Path) -> SourceReader:
     except OSError as error:
         raise SourceError(f"cannot open {path}: {error.strerror or error}", str(path)) from error
     try:
-        return _open_reader(path, source)
+        reader = _open_reader(path, source)
     except BaseException:
         source.close()
         raise
+    if isinstance(reader, BaseReader):
+        reader.raw_file = source
+    return reader
 
 
 def _open_reader(path: Path, source: BinaryIO) -> SourceReader:

@@ -109,11 +109,14 @@ class Store:
         """Open a DuckDB connection with a `records` view of the live data files.
 
         Times come back in UTC whatever the machine's zone. The catalog tables are snapshots
-        named `catalog_sources`, `catalog_day_counts`, and so on.
+        named `catalog_sources`, `catalog_day_counts`, and so on. The macro `strip_space(text)`
+        removes surrounding white space, Unicode spaces and byte-order marks included, which
+        DuckDB's `trim` leaves in place.
         """
         duck = duckdb.connect()
         try:
             duck.execute("SET TimeZone = 'UTC'")
+            duck.execute(_STRIP_SPACE_MACRO)
             paths = self.data_paths()
             if paths:
                 duck.read_parquet(paths, hive_partitioning=True).create_view("records")
@@ -163,6 +166,11 @@ class Store:
         finally:
             checker.close()
 
+
+_STRIP_SPACE_MACRO = r"""
+CREATE MACRO strip_space(text) AS
+    regexp_replace(text, '^[\s\p{Z}\x{FEFF}]+|[\s\p{Z}\x{FEFF}]+$', '', 'g')
+"""
 
 _CATALOG_TABLES = ("sources", "data_files", "day_counts", "quarantine", "coverage_declarations")
 

@@ -74,7 +74,7 @@ def write_truncated_zstd() -> None:
 
 def write_truncated_framed_snappy() -> None:
     """A framed Snappy stream of 1,000 records (several 64 KiB chunks) cut inside its last
-    chunk; the name has no suffix, as an OSS shipping object's."""
+    chunk. The name has no suffix, like an OSS shipping object's."""
     data = bytes(cramjam.snappy.compress(json_lines(1000)))
     (HERE / "truncated-framed-snappy").write_bytes(data[:-100])
 
