@@ -1,6 +1,6 @@
 """Evidence bundles: a self-describing JSON record of a check, for a delete workflow's files.
 
-A bundle holds the verdicts and reasons, the window, the source files the store was built from
+A bundle contains the verdicts and reasons, the window, the source files the store was built from
 (with SHA-256 content hashes), the query texts that decided, the proving request IDs (capped,
 with the total) and `bundle_sha256`, the SHA-256 of the bundle's canonical JSON without that
 field, so a later reader can tell whether the file was edited.

@@ -17,7 +17,7 @@ CHECK_JSON_VERSION = 1
 
 
 class Verdict(StrEnum):
-    """The answer to "is deleting this safe?"."""
+    """The outcome of a check: is deleting the target safe?"""
 
     IN_USE = "in_use"
     SAFE = "safe"
@@ -39,7 +39,7 @@ SEVERITY = (Verdict.IN_USE, Verdict.INCONCLUSIVE, Verdict.SAFE)
 
 
 class TargetKind(StrEnum):
-    """What a check is about."""
+    """The kind of resource a check is about."""
 
     KEY = "key"
     AAP = "aap"

@@ -47,9 +47,9 @@ def mention_reasons(
 ) -> list[Reason]:
     """List, as one reason, every text field that names the target without proving use.
 
-    Every near match also mentions the target in the identity field, so the identity field is
-    listed only for the records beyond the `near_matches` already reported apart, for example
-    an access_key_id holding the key ID in quotes or beside another ID.
+    Every near match also mentions the target in the identity field. So the identity field is
+    listed only for records beyond the `near_matches` reported apart, such as an access_key_id
+    that contains the key ID in quotes or beside another ID.
     """
     fields = []
     for row in rows:

@@ -1,4 +1,5 @@
-"""What every export reader yields, and the formats and compressions it recognises."""
+"""Records, statistics and interfaces shared by every export reader, and the formats and
+compressions it recognises."""
 
 from __future__ import annotations
 
@@ -38,7 +39,7 @@ class Compression(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class RawRecord:
-    """One record as the export holds it, before normalization.
+    """One record as the export contains it, before normalization.
 
     `line` is 1-based: the physical line where the record starts (JSON lines, JSON array, CSV,
     counting the header as line 1) or the row number (Parquet). `fields` maps each field name to

@@ -70,6 +70,9 @@ class IngestProgressBar:
         self._records_before_file += self._records_in_file
         self._update(completed=self._bytes_before_file)
 
+    def committing(self, records: int) -> None:
+        self._update(description=f"deduplicate and write {records:,} records")
+
     def _update(self, **fields: object) -> None:
         if self._task is not None:
             self._progress.update(self._task, **fields)  # type: ignore[arg-type]
