@@ -230,7 +230,10 @@ def test_safe_means_full_coverage(records: list[Record], declared: tuple[int, in
     covers: list[tuple[datetime, datetime]] = []
     if declared is not None:
         start = at(FIRST_WINDOW_DAY + timedelta(days=declared[0]), 0)
-        covers.append((start, start + timedelta(days=declared[1])))
+        # Ingest rejects coverage declared into the future, so the period stops at AS_OF.
+        end = min(start + timedelta(days=declared[1]), AS_OF)
+        if start < end:
+            covers.append((start, end))
 
     with scratch_directory("kmsaudit-property-") as folder:
         root = build_store(Path(folder) / "store", records, covers=covers)

@@ -196,3 +196,87 @@ def test_check_padded_key_exit_2(tmp_path: Path) -> None:
     code, _, stderr = run("--store", str(tmp_path / "s"), "check", "key", " KAAP.x")
     assert code == ExitCode.USAGE
     assert "white space" in stderr
+
+
+def test_future_covers_exit_2(tmp_path: Path) -> None:
+    export = write_jsonl(tmp_path / "a.json", daily_records(START, 1))
+    code, _, stderr = run(
+        "--store", str(tmp_path / "s"), "ingest", str(export), "--covers", "2026-01-01..2099-12-31"
+    )
+    assert code == ExitCode.USAGE
+    assert "in the future" in stderr
+
+
+def test_secret_file_exit_1(tmp_path: Path) -> None:
+    secret = tmp_path / "key.json"
+    secret.write_text(json.dumps({"KeyId": "KAAP.1", "PrivateKeyData": "x"}))
+    code, stdout, _ = run("--store", str(tmp_path / "s"), "ingest", str(secret), "--json")
+    assert code == ExitCode.ERROR
+    assert json.loads(stdout)["files"]["rejected"] == 1
+
+
+def test_passed_over_files_counted(tmp_path: Path) -> None:
+    folder = tmp_path / "exports"
+    write_jsonl(folder / "a.json", daily_records(START, 1))
+    write_jsonl(folder / ".hidden.json", daily_records(START, 1))
+    (folder / "NOTES.md").write_text("notes\n")
+    code, stdout, _ = run("--store", str(tmp_path / "s"), "ingest", str(folder), "--json")
+    payload = json.loads(stdout)
+    assert code == 0
+    assert sorted(Path(p).name for p in payload["passed_over"]) == [".hidden.json", "NOTES.md"]
+
+
+def test_quiet_prints_nothing(tmp_path: Path) -> None:
+    export = write_jsonl(tmp_path / "a.json", daily_records(START, 2))
+    ingest_code, _, ingest_err = run("-q", "--store", str(tmp_path / "s"), "ingest", str(export))
+    check_code, _, check_err = run(
+        "-q", "--store", str(tmp_path / "s"), "check", "key", "KAAP.x", "--as-of", "2026-06-03"
+    )
+    assert ingest_code == 0
+    assert ingest_err == ""
+    assert check_code == ExitCode.INCONCLUSIVE
+    assert check_err == ""
+
+
+def test_zone_mismatch_counted(tmp_path: Path) -> None:
+    record = daily_records(START, 1)[0]
+    shifted = dict(record, time=(START + timedelta(hours=20)).strftime("%Y-%m-%d %H:%M:%S"))
+    export = write_jsonl(tmp_path / "a.json", [shifted])
+    code, stdout, _ = run(
+        "--store", str(tmp_path / "s"), "ingest", str(export), "--time-zone", "UTC", "--json"
+    )
+    assert code == 0
+    assert json.loads(stdout)["records"]["zone_mismatches"] == 1
+
+
+def test_missing_input_creates_no_store(tmp_path: Path) -> None:
+    code, _, _ = run("--store", str(tmp_path / "s"), "ingest", str(tmp_path / "nope"))
+    assert code == ExitCode.ERROR
+    assert not (tmp_path / "s").exists()
+
+
+def test_version_printed() -> None:
+    code, stdout, _ = run("--version")
+    assert code == 0
+    assert stdout.startswith("kmsaudit ")
+
+
+@pytest.mark.parametrize(
+    "option",
+    [
+        ["--freshness-hours", "4000"],
+        ["--freshness-hours", "inf"],
+        ["--window-days", "1000000"],
+        ["--as-of", "0001-01-01"],
+        ["--as-of", ""],
+        ["--window-days", "1"],
+    ],
+    ids=["freshness-too-large", "freshness-infinite", "window-too-long", "as-of-year-1",
+         "as-of-empty", "window-shorter-than-freshness"],
+)
+def test_check_bad_window_exit_2(tmp_path: Path, option: list[str]) -> None:
+    export = write_jsonl(tmp_path / "a.json", daily_records(START, 2))
+    run("--store", str(tmp_path / "s"), "ingest", str(export))
+    code, _, stderr = run("--store", str(tmp_path / "s"), "check", "key", "KAAP.x", *option)
+    assert code == ExitCode.USAGE
+    assert option[0] in stderr

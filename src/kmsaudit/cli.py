@@ -7,10 +7,13 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import timedelta
+from importlib.metadata import PackageNotFoundError
+from importlib.metadata import version as package_version
 from pathlib import Path
 from typing import Annotated, NoReturn, Optional
 
@@ -19,6 +22,7 @@ from rich.console import Console
 
 from .checks import (
     DEFAULT_FRESHNESS_ALLOWANCE,
+    MAX_FRESHNESS_ALLOWANCE,
     DEFAULT_WINDOW_DAYS,
     Checker,
     CheckOptions,
@@ -30,7 +34,7 @@ from .checks import (
 )
 from .errors import KmsAuditError, UsageError
 from .exit_codes import OK, ExitCode
-from .ingest import IngestOptions, ingest
+from .ingest import FileStatus, IngestOptions, IngestSummary, expand_inputs, ingest
 from .render.check import render_check
 from .render.ingest import IngestProgressBar, render_ingest_summary
 from .render.status import render_status
@@ -50,6 +54,7 @@ app = typer.Typer(
 )
 
 stderr = Console(stderr=True)
+_MAX_FRESHNESS_HOURS = MAX_FRESHNESS_ALLOWANCE / timedelta(hours=1)
 log = logging.getLogger("kmsaudit")
 
 StoreOption = Annotated[
@@ -69,6 +74,17 @@ JsonOption = Annotated[
 
 class _State:
     store: Path | None = None
+    quiet: bool = False
+
+
+def _print_version(requested: bool) -> None:
+    if requested:
+        try:
+            number = package_version("kmsaudit")
+        except PackageNotFoundError:
+            number = "unknown (not installed as a package)"
+        sys.stdout.write(f"kmsaudit {number}\n")
+        raise typer.Exit(OK)
 
 
 @app.callback()
@@ -77,10 +93,22 @@ def main_options(
     verbose: Annotated[
         int, typer.Option("--verbose", "-v", count=True, help="More log output (-vv for debug).")
     ] = 0,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only errors on stderr.")] = False,
+    quiet: Annotated[
+        bool,
+        typer.Option(
+            "--quiet", "-q", help="Print only errors on stderr: no progress, tables or panels."
+        ),
+    ] = False,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", help="Print the version and exit.", is_eager=True, callback=_print_version
+        ),
+    ] = False,
 ) -> None:
     """Tell whether a KMS client key or AAP is safe to delete, from kms_audit_log exports."""
     _State.store = store
+    _State.quiet = quiet
     level = logging.ERROR if quiet else (logging.WARNING, logging.INFO, logging.DEBUG)[min(verbose, 2)]
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s", force=True)
 
@@ -126,8 +154,9 @@ def ingest_command(
 ) -> None:
     """Read exports into the store: deduplicated, typed, partitioned by UTC day.
 
-    Exit 0 when every input was processed (even if rows were set aside), 1 when a file could not
-    be read or the store could not be written.
+    Exit 0 when every input was ingested or skipped as already ingested, even if malformed rows
+    were set aside. Exit 1 when a file failed, was rejected as a client key secret or was not
+    recognized as an export, or when the store could not be written.
     """
     with _errors_to_exit():
         options = IngestOptions(
@@ -135,13 +164,16 @@ def ingest_command(
             strict=strict,
             covers=tuple(parse_period(period) for period in covers or ()),
         )
+        inputs = expand_inputs(paths)
         target = Store.create(store or _State.store)
-        with target, IngestProgressBar(stderr) as progress:
-            summary = ingest(target, paths, options, progress)
+        with target, IngestProgressBar(stderr, enabled=not _State.quiet) as progress:
+            summary = ingest(target, inputs, options, progress)
     if as_json:
         _print_json(summary.to_dict())
-    else:
+    elif not _State.quiet:
         render_ingest_summary(stderr, summary)
+    elif not summary.complete:
+        _report_incomplete(summary)
     raise typer.Exit(OK if summary.complete else ExitCode.ERROR)
 
 
@@ -158,7 +190,7 @@ def status_command(
         status = store_status(target)
     if as_json:
         _print_json(status.to_dict())
-    else:
+    elif not _State.quiet:
         render_status(stderr, status, per_day=per_day)
 
 
@@ -183,18 +215,16 @@ WindowDaysOption = Annotated[
     int,
     typer.Option(
         "--window-days",
-        min=1,
-        help="Length of the window in days, ending at --as-of. More than 180 (the Logstore's "
-        "retention) works where the store reaches back that far.",
+        help="Length of the window in days, ending at --as-of, 1 to 3660. More than 180 (the "
+        "Logstore's retention) works where the store reaches back that far.",
     ),
 ]
 FreshnessOption = Annotated[
     float,
     typer.Option(
         "--freshness-hours",
-        min=0,
-        help="How many hours before --as-of the newest record (or declared coverage) may end "
-        "before the end of the window counts as uncovered.",
+        help="Hours the logs may lag behind --as-of: the newest record (or declared "
+        "coverage) must reach --as-of minus this, or the check is inconclusive. 0 to 168.",
     ),
 ]
 CheckJsonOption = Annotated[
@@ -261,6 +291,13 @@ def _run_checks(
     store: Path | None,
 ) -> None:
     with _errors_to_exit(), Store.open(store or _State.store) as opened:
+        if as_of is not None and not as_of.strip():
+            raise UsageError("--as-of is empty; give a date such as 2026-12-01, or leave it out")
+        if not math.isfinite(freshness_hours) or freshness_hours > _MAX_FRESHNESS_HOURS:
+            raise UsageError(
+                f"--freshness-hours {freshness_hours:g} is invalid; give 0 to "
+                f"{_MAX_FRESHNESS_HOURS:g} hours"
+            )
         options = CheckOptions(
             as_of=parse_moment(as_of) if as_of else None,
             window_days=window_days,
@@ -277,7 +314,7 @@ def _run_checks(
         # JSON Lines: one object per target, in the order given.
         for result in results:
             sys.stdout.write(json.dumps(result.to_dict(), ensure_ascii=False, default=str) + "\n")
-    else:
+    elif not _State.quiet:
         for result in results:
             render_check(stderr, result)
     raise typer.Exit(overall_exit_code(results))
@@ -295,6 +332,16 @@ def _check_one(checker: Checker, kind: TargetKind, target: str) -> CheckResult:
     if kind is TargetKind.KEY:
         return checker.check_key(target)
     return checker.check_aap(target)
+
+
+def _report_incomplete(summary: IngestSummary) -> None:
+    for outcome in summary.files:
+        if outcome.status not in (FileStatus.INGESTED, FileStatus.SKIPPED):
+            stderr.print(
+                f"[red]{outcome.status.value}:[/] {outcome.path}: {outcome.message}",
+                highlight=False,
+                soft_wrap=True,
+            )
 
 
 @contextmanager
@@ -325,7 +372,7 @@ def main() -> None:
         log.debug("unexpected error", exc_info=True)
         stderr.print(
             f"[red]internal error:[/] {type(error).__name__}: {error}\n"
-            "This is a bug in kmsaudit; rerun with -v to see where it happened, and report it.",
+            "This is a bug in kmsaudit; rerun with -vv to see where it happened, and report it.",
             highlight=False,
         )
         sys.exit(ExitCode.ERROR)

@@ -23,6 +23,9 @@ from .readers.base import MalformedRecord, RawRecord
 from .schema import KNOWN_FIELDS, RECORD_SCHEMA, SLS_TEXT_FIELDS, SLS_TIME, SLS_TIME_NS, TEXT_FIELDS
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+# `time` is when KMS began processing and `__time__` when SLS logged it: seconds apart, not hours.
+ZONE_MISMATCH_TOLERANCE = timedelta(hours=1)
 _ONE_MICROSECOND = timedelta(microseconds=1)
 
 
@@ -59,6 +62,9 @@ class Normalizer:
         self.path = path
         self.source_id = source_id
         self.time_zone = time_zone
+        # Zone-less `time` values that, read in `time_zone`, disagree with `__time__` by more
+        # than ZONE_MISMATCH_TOLERANCE: a sign that `time_zone` is not the export's zone.
+        self.zone_mismatches = 0
 
     def normalize(self, records: Iterable[RawRecord]) -> NormalizedBatch:
         """Normalize a batch; records without any usable time come back as malformed."""
@@ -122,9 +128,16 @@ class Normalizer:
         if raw_time not in (None, ""):
             parsed = self._parse_iso_time(raw_time, record.line)
             if parsed is not None:
+                if self.time_zone is not None and _is_zoneless(raw_time):
+                    self._compare_with_sls_time(parsed, record.fields)
                 return parsed
             extra["time"] = raw_time
         return _sls_time(record.fields)
+
+    def _compare_with_sls_time(self, parsed: datetime, fields: dict[str, object]) -> None:
+        sls_time = _sls_time(fields)
+        if sls_time is not None and abs(parsed - sls_time) > ZONE_MISMATCH_TOLERANCE:
+            self.zone_mismatches += 1
 
     def _parse_iso_time(self, value: object, line: int) -> datetime | None:
         if not isinstance(value, str):
@@ -144,6 +157,13 @@ class Normalizer:
                 )
             parsed = parsed.replace(tzinfo=self.time_zone)
         return parsed.astimezone(UTC)
+
+
+def _is_zoneless(value: object) -> bool:
+    try:
+        return isinstance(value, str) and datetime.fromisoformat(value.strip()).tzinfo is None
+    except ValueError:
+        return False
 
 
 def _sls_time(fields: dict[str, object]) -> datetime | None:

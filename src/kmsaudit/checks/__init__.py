@@ -13,11 +13,17 @@ from .model import (
     WindowCoverage,
     overall_exit_code,
 )
-from .window import DEFAULT_FRESHNESS_ALLOWANCE, DEFAULT_WINDOW_DAYS, CheckOptions
+from .window import (
+    DEFAULT_FRESHNESS_ALLOWANCE,
+    DEFAULT_WINDOW_DAYS,
+    MAX_FRESHNESS_ALLOWANCE,
+    CheckOptions,
+)
 
 __all__ = [
     "DEFAULT_FRESHNESS_ALLOWANCE",
     "DEFAULT_WINDOW_DAYS",
+    "MAX_FRESHNESS_ALLOWANCE",
     "CheckOptions",
     "CheckResult",
     "Checker",

@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 
 import duckdb
 
+from ..counts import counted
 from ..coverage import CoverageMap, DayRange
 from ..named_queries import bundled_query
 from ..store import Store
@@ -47,7 +48,7 @@ def coverage_reasons(coverage: WindowCoverage, window: Window) -> list[Reason]:
         return [
             Reason(
                 ReasonCode.COVERAGE_GAP,
-                f"the store covers no day of the window ({whole}, {whole.days} days)",
+                f"the store covers no day of the window ({whole}, {counted(whole.days, 'day')})",
                 "ingest exports of the window's period, or check an --as-of inside the "
                 "period the store covers (see 'kmsaudit status')",
                 {"gaps": [whole.to_dict()]},
@@ -60,8 +61,8 @@ def coverage_reasons(coverage: WindowCoverage, window: Window) -> list[Reason]:
         reasons.append(
             Reason(
                 ReasonCode.LOGS_START_LATE,
-                f"the logs start on {leading.last + timedelta(days=1)}, {leading.days} days "
-                f"after the window starts on {window.first_day}",
+                f"the logs start on {leading.last + timedelta(days=1)}, "
+                f"{counted(leading.days, 'day')} after the window starts on {window.first_day}",
                 f"ingest exports from {leading.first} to {leading.last}, or shorten "
                 "--window-days if the target did not exist then",
                 {"uncovered": leading.to_dict()},
@@ -75,7 +76,7 @@ def coverage_reasons(coverage: WindowCoverage, window: Window) -> list[Reason]:
         reasons.append(
             Reason(
                 ReasonCode.COVERAGE_GAP,
-                f"{days} days in the window have no records and no declared coverage: "
+                f"{counted(days, 'day')} in the window without records or declared coverage: "
                 + ", ".join(str(gap) for gap in inner),
                 "ingest exports of those days; if an export truly spans them with no "
                 "requests, declare it with 'kmsaudit ingest --covers FROM..TO'",
@@ -129,9 +130,9 @@ def quarantine_reason(store: Store, window: Window) -> Reason | None:
         return None
     return Reason(
         ReasonCode.QUARANTINED_ROWS,
-        f"{in_window + without_day} malformed rows that may belong to the window were set aside "
-        f"and not searched ({in_window} dated inside it, {without_day} undated from source files "
-        "whose records reach into it)",
+        f"{counted(in_window + without_day, 'malformed row')} that may belong to the window "
+        f"were set aside and not searched ({in_window:,} dated inside it, {without_day:,} "
+        "undated from source files whose records reach into it)",
         f"read them in {files} under {store.root}; fix the exports and ingest them again",
         {
             "rows_in_window": in_window,
@@ -153,7 +154,7 @@ def damaged_sources_reason(store: Store, window: Window) -> Reason | None:
         return None
     return Reason(
         ReasonCode.DAMAGED_SOURCES,
-        f"{len(rows)} source files were damaged and read only in part; the records after the "
+        f"{counted(len(rows), 'source file')} damaged and read only in part; the records after the "
         "damage are missing: " + ", ".join(path for path, _ in rows),
         "export those periods again and ingest the new files",
         {"sources": [{"path": path, "damage": damage} for path, damage in rows]},

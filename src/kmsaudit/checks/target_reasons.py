@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..counts import counted
 from .model import Reason, ReasonCode, TargetKind
 
 Row = dict[str, Any]
@@ -21,7 +22,7 @@ def near_match_reason(kind: TargetKind, target: str, rows: list[Row]) -> Reason 
     variants = ", ".join(repr(row["written_as"]) for row in rows)
     return Reason(
         ReasonCode.NEAR_MATCH,
-        f"{total} records have {field} equal to {target!r} only when case or surrounding white "
+        f"{counted(total, 'record')} with {field} equal to {target!r} only when case or white "
         f"space is ignored (written as {variants})",
         f"read those records (for example request IDs {_samples(rows)}): if they are this "
         f"{_noun(kind)}'s calls written differently, it is in use",
@@ -61,7 +62,7 @@ def mention_reasons(
         fields.append(row)
     if not fields:
         return []
-    summary = ", ".join(f"{row['field']} of {row['records']} records" for row in fields)
+    summary = ", ".join(f"{row['field']} of {counted(row['records'], 'record')}" for row in fields)
     return [
         Reason(
             ReasonCode.MENTIONED_ELSEWHERE,
@@ -95,10 +96,10 @@ def unattributed_reason(
     like AAP records, by their principal_id. RAM-identity records never count, because a RAM
     identity cannot use a client key.
     """
-    counted = [row for row in rows if _could_be_target(kind, target, known_aaps, row)]
-    if not counted:
+    candidates = [row for row in rows if _could_be_target(kind, target, known_aaps, row)]
+    if not candidates:
         return None
-    total = sum(int(row["records"]) for row in counted)
+    total = sum(int(row["records"]) for row in candidates)
     groups = [
         {
             "identity": row["identity"],
@@ -106,12 +107,12 @@ def unattributed_reason(
             "access_key_id": row["access_key_id"],
             "records": int(row["records"]),
         }
-        for row in counted
+        for row in candidates
     ]
     return Reason(
         ReasonCode.UNATTRIBUTED_RECORDS,
-        f"{total} records in the window could be this {_noun(kind)}'s calls but do not name "
-        f"it ({_unattributed_scope(kind, known_aaps)})",
+        f"{counted(total, 'record')} in the window could be this {_noun(kind)}'s calls but "
+        f"do not name it ({_unattributed_scope(kind, known_aaps)})",
         _unattributed_resolution(kind, known_aaps),
         {"records": total, "known_aaps": known_aaps, "groups": groups},
     )

@@ -1,5 +1,6 @@
 """Ingest kms_audit_log exports into the store."""
 
+from .inputs import InputFiles, expand_inputs
 from .run import IngestOptions, IngestProgress, ingest
 from .summary import FileOutcome, FileStatus, IngestSummary
 
@@ -9,5 +10,7 @@ __all__ = [
     "IngestOptions",
     "IngestProgress",
     "IngestSummary",
+    "InputFiles",
+    "expand_inputs",
     "ingest",
 ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import glob
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import InputNotFoundError
@@ -11,37 +12,54 @@ from ..errors import InputNotFoundError
 _GLOB_CHARACTERS = frozenset("*?[")
 
 
-def expand_inputs(paths: Sequence[str | Path]) -> list[Path]:
-    """Return every file named directly, found under a folder (recursively) or matched by a glob.
+@dataclass(slots=True)
+class InputFiles:
+    """The files to ingest, and those found in folders but passed over, as absolute paths."""
+
+    files: list[Path] = field(default_factory=list)
+    passed_over: list[Path] = field(default_factory=list)
+
+
+def expand_inputs(paths: Sequence[str | Path]) -> InputFiles:
+    """Find every file named directly, found under a folder (recursively) or matched by a glob.
 
     Inside a folder, hidden files and folders (names starting with a dot) and Markdown notes
-    (`*.md`) are passed over. A file named directly is always read. A path that names nothing
-    raises `InputNotFoundError`, because a typo must not pass for an empty export.
+    (`*.md`) are passed over and listed apart. A file named directly is always read. A path that
+    names nothing raises `InputNotFoundError`, because a typo must not pass for an empty export.
     """
-    files: dict[Path, None] = {}
+    found = InputFiles()
     for given in paths:
-        for path in _expand_one(Path(given) if not isinstance(given, Path) else given):
-            files.setdefault(path.resolve(), None)
-    return sorted(files)
+        _expand_one(Path(given), found)
+    found.files = sorted({path.resolve() for path in found.files})
+    found.passed_over = sorted({path.resolve() for path in found.passed_over} - set(found.files))
+    return found
 
 
-def _expand_one(path: Path) -> list[Path]:
+def _expand_one(path: Path, found: InputFiles) -> None:
     if path.is_file():
-        return [path]
-    if path.is_dir():
-        found = [p for p in path.rglob("*") if p.is_file() and not _is_passed_over(p, path)]
-        if not found:
-            raise InputNotFoundError(f"folder {path} contains no files to ingest")
-        return found
-    if _GLOB_CHARACTERS & set(str(path)):
-        matches = [Path(p) for p in glob.glob(str(path), recursive=True)]
-        found = []
-        for match in matches:
-            found += _expand_one(match) if match.is_dir() else [match]
-        if not found:
+        found.files.append(path)
+    elif path.is_dir():
+        _expand_folder(path, found)
+    elif _GLOB_CHARACTERS & set(str(path)):
+        matches = [Path(match) for match in glob.glob(str(path), recursive=True)]
+        if not matches:
             raise InputNotFoundError(f"pattern {str(path)!r} matches no files")
-        return found
-    raise InputNotFoundError(f"input {path} not found; give export files, folders or glob patterns")
+        for match in matches:
+            _expand_one(match, found)
+    else:
+        raise InputNotFoundError(
+            f"input {path} not found; give export files, folders or glob patterns"
+        )
+
+
+def _expand_folder(folder: Path, found: InputFiles) -> None:
+    files = [path for path in folder.rglob("*") if path.is_file()]
+    kept = [path for path in files if not _is_passed_over(path, folder)]
+    if not kept:
+        skipped = f" ({len(files)} hidden or *.md files passed over)" if files else ""
+        raise InputNotFoundError(f"folder {folder} contains no files to ingest{skipped}")
+    found.files += kept
+    found.passed_over += [path for path in files if _is_passed_over(path, folder)]
 
 
 def _is_passed_over(path: Path, top: Path) -> bool:

@@ -7,15 +7,21 @@ import logging
 import shutil
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, tzinfo
+from datetime import UTC, datetime, timedelta, tzinfo
 from pathlib import Path
 from typing import Protocol
 
-from ..errors import SecretFileError, SourceError, StrictModeError, UnknownFormatError
+from ..errors import (
+    SecretFileError,
+    SourceError,
+    StrictModeError,
+    UnknownFormatError,
+    UsageError,
+)
 from ..store import Store
 from ..store import catalog
 from ..store.writer import CoverageDeclaration, StagedSource, commit
-from .inputs import expand_inputs
+from .inputs import InputFiles, expand_inputs
 from .stage import SourceFacts, SourceStager
 from .summary import FileOutcome, FileStatus, IngestSummary
 
@@ -62,7 +68,7 @@ class _Group:
 
 def ingest(
     store: Store,
-    paths: Sequence[str | Path],
+    paths: Sequence[str | Path] | InputFiles,
     options: IngestOptions | None = None,
     progress: IngestProgress | None = None,
 ) -> IngestSummary:
@@ -71,11 +77,15 @@ def ingest(
     Each source file lands whole or not at all. Files already ingested (same path, size and
     modification time, or same SHA-256) are skipped. A file that cannot be read is reported as
     failed and the run goes on with the next one, except in strict mode, where the first
-    malformed record raises `StrictModeError` and the store is left unchanged.
+    malformed record raises `StrictModeError` and the store is left unchanged. `paths` may be
+    the result of `expand_inputs`, so that a caller can validate them before making a store.
     """
     options = options or IngestOptions()
-    files = expand_inputs(paths)
+    _check_declared_coverage(options)
+    inputs = paths if isinstance(paths, InputFiles) else expand_inputs(paths)
+    files = inputs.files
     summary = IngestSummary(store=str(store.root))
+    summary.passed_over = [str(path) for path in inputs.passed_over]
     with store.writing():
         if progress is not None:
             progress.started(len(files), sum(_size(path) for path in files))
@@ -199,6 +209,18 @@ class _Run:
         self.group = _Group()
 
 
+def _check_declared_coverage(options: IngestOptions) -> None:
+    """Reject a declared period that ends in the future: no export can vouch for it yet."""
+    now = datetime.now(UTC)
+    for start, end in options.covers:
+        if end > now:
+            raise UsageError(
+                f"--covers {start.date()}..{(end - timedelta(microseconds=1)).date()} ends in "
+                f"the future ({end.isoformat()}); declare only periods that an export already "
+                "spans"
+            )
+
+
 def _outcome_of(staged: StagedSource) -> FileOutcome:
     source = staged.source
     return FileOutcome(
@@ -210,6 +232,7 @@ def _outcome_of(staged: StagedSource) -> FileOutcome:
         quarantined=source.quarantined,
         coerced_values=source.coerced_values,
         invalid_utf8_lines=source.invalid_utf8_lines,
+        zone_mismatches=staged.zone_mismatches,
         damage=source.damage,
     )
 

@@ -96,14 +96,13 @@ class SourceStager:
             raise
         writer.close()
         self.quarantine.close()
-        if stats.damage:
-            log.warning("%s: %s", self.facts.path, stats.damage)
         return StagedSource(
             source=self._source_row(stats),
             parquet_path=self.parquet_path,
             records_staged=self.tally.staged,
             quarantine_path=self.quarantine.path,
             quarantine_index=self.quarantine.index,
+            zone_mismatches=self.normalizer.zone_mismatches,
         )
 
     def _read_all(

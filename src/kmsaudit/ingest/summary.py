@@ -31,6 +31,7 @@ class FileOutcome:
     quarantined: int = 0
     coerced_values: int = 0
     invalid_utf8_lines: int = 0
+    zone_mismatches: int = 0
     damage: str | None = None
 
 
@@ -43,6 +44,7 @@ class IngestSummary:
     days_touched: list[str] = field(default_factory=list)
     quarantine_files: list[str] = field(default_factory=list)
     coverage_declared: list[tuple[str, str]] = field(default_factory=list)
+    passed_over: list[str] = field(default_factory=list)
     recovered_files: int = 0
 
     def count(self, status: FileStatus) -> int:
@@ -53,8 +55,14 @@ class IngestSummary:
 
     @property
     def complete(self) -> bool:
-        """True when every input was either ingested, skipped or deliberately set aside."""
-        return self.count(FileStatus.FAILED) == 0
+        """True when every input was ingested or skipped as already ingested.
+
+        A failed, rejected (client key secret) or unrecognized file makes the run incomplete,
+        so that a scheduled job notices records that did not land.
+        """
+        return all(
+            outcome.status in (FileStatus.INGESTED, FileStatus.SKIPPED) for outcome in self.files
+        )
 
     def to_dict(self) -> dict[str, object]:
         """The JSON form printed by `ingest --json`."""
@@ -75,12 +83,14 @@ class IngestSummary:
                 "quarantined": self.total("quarantined"),
                 "coerced_values": self.total("coerced_values"),
                 "invalid_utf8_lines": self.total("invalid_utf8_lines"),
+                "zone_mismatches": self.total("zone_mismatches"),
             },
             "days_touched": self.days_touched,
             "coverage_declared": [
                 {"from": start, "to": end} for start, end in self.coverage_declared
             ],
             "quarantine_files": self.quarantine_files,
+            "passed_over": self.passed_over,
             "recovered_files": self.recovered_files,
             "sources": [
                 {key: value for key, value in asdict(outcome).items()} for outcome in self.files

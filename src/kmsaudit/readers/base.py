@@ -148,7 +148,7 @@ class BaseReader(SourceReader):
             raise SourceError(f"failed to read {self.path}: {error}", self.path) from error
         self._finish()
         if self.stats.damage is not None:
-            logger.warning("%s: %s", self.path, self.stats.damage)
+            logger.debug("%s: %s", self.path, self.stats.damage)
 
     def _read(self) -> Iterator[RawRecord | MalformedRecord]:
         raise NotImplementedError

@@ -41,7 +41,8 @@ SUPPORTED_FORMATS = (
     "JSON lines (pull_log_dump, OSS shipping), JSON arrays (aliyunlog get_log_all), "
     "CSV with a header row (console download, OSS shipping) and Parquet (OSS shipping), "
     "each uncompressed or compressed with gzip, zstd or Snappy (framed or raw block); "
-    "Parquet must be uncompressed"
+    "a Parquet file must not be wrapped in gzip, zstd or Snappy (its own page compression is "
+    "fine)"
 )
 
 

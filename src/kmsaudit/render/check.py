@@ -9,6 +9,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from ..counts import counted
 from ..checks import CheckResult, Verdict
 from ..checks.model import Tally
 
@@ -52,13 +53,13 @@ def _evidence_table(result: CheckResult) -> Table:
     table.add_column("value")
     table.add_row(
         "window",
-        f"{_moment(window.start)} to {_moment(window.end)} ({window.days} days, UTC)",
+        f"{_moment(window.start)} to {_moment(window.end)} ({counted(window.days, 'day')}, UTC)",
     )
     gap_days = sum(gap.days for gap in coverage.gaps)
     table.add_row(
         "coverage",
-        f"{coverage.covered_days} of {coverage.required_days} days covered"
-        + (f", {gap_days} days uncovered" if gap_days else "")
+        f"{coverage.covered_days:,} of {counted(coverage.required_days, 'day')} covered"
+        + (f", {counted(gap_days, 'day')} uncovered" if gap_days else "")
         + f"; newest record {_moment(coverage.last_record)}",
     )
     table.add_row(

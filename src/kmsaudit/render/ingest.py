@@ -22,8 +22,8 @@ from ..ingest import FileOutcome, FileStatus, IngestSummary
 class IngestProgressBar:
     """A Rich progress bar over the bytes of all input files; draws nothing off a terminal."""
 
-    def __init__(self, console: Console) -> None:
-        self.enabled = console.is_terminal
+    def __init__(self, console: Console, *, enabled: bool = True) -> None:
+        self.enabled = enabled and console.is_terminal
         self._progress = Progress(
             TextColumn("[bold]{task.description}"),
             BarColumn(),
@@ -98,6 +98,9 @@ def render_ingest_summary(console: Console, summary: IngestSummary) -> None:
     table.add_row("records new", f"{records['new']:,}")
     table.add_row("duplicates", f"{records['duplicates']:,}")
     table.add_row("quarantined (malformed)", f"{records['quarantined']:,}")
+    table.add_row("values kept raw (did not convert)", f"{records['coerced_values']:,}")
+    table.add_row("lines with invalid UTF-8 (replaced)", f"{records['invalid_utf8_lines']:,}")
+    table.add_row("files passed over (hidden, *.md)", f"{len(summary.passed_over):,}")
     table.add_row("UTC days touched", f"{len(summary.days_touched):,}")
     console.print(table)
 
@@ -124,6 +127,12 @@ def _render_exceptions(console: Console, summary: IngestSummary) -> None:
             console.print(f"[{style}]{outcome.status.value}[/]: {outcome.path}: {outcome.message}")
         if outcome.damage:
             console.print(f"[yellow]damaged[/]: {outcome.path}: {outcome.damage}")
+        if outcome.zone_mismatches:
+            console.print(
+                f"[yellow]time zone?[/]: {outcome.path}: {outcome.zone_mismatches:,} zone-less "
+                "`time` values differ from `__time__` by over an hour in the --time-zone given; "
+                "check that it is the export's zone"
+            )
         if outcome.quarantined:
             console.print(
                 f"[yellow]quarantined[/]: {outcome.path}: {outcome.quarantined:,} records"

@@ -29,10 +29,10 @@ def default_store_path() -> Path:
 def resolve_store_path(explicit: str | Path | None = None) -> Path:
     """Pick the store folder: an explicit path, else `$KMSAUDIT_STORE`, else the per-user one."""
     if explicit:
-        return Path(explicit).expanduser()
+        return Path(explicit).expanduser().absolute()
     from_env = os.environ.get(STORE_ENV_VAR)
     if from_env:
-        return Path(from_env).expanduser()
+        return Path(from_env).expanduser().absolute()
     return default_store_path()
 
 

@@ -47,6 +47,7 @@ class StagedSource:
     records_staged: int
     quarantine_path: Path | None
     quarantine_index: list[QuarantineRow] = field(default_factory=list)
+    zone_mismatches: int = 0
 
 
 @dataclass(frozen=True, slots=True)
