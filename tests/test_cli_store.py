@@ -280,3 +280,40 @@ def test_check_bad_window_exit_2(tmp_path: Path, option: list[str]) -> None:
     code, _, stderr = run("--store", str(tmp_path / "s"), "check", "key", "KAAP.x", *option)
     assert code == ExitCode.USAGE
     assert option[0] in stderr
+
+
+def test_failed_file_keeps_checks_inconclusive(tmp_path: Path) -> None:
+    store = str(tmp_path / "s")
+    records = daily_records(START, 10)
+    good = write_jsonl(tmp_path / "good.json", records)
+    zoneless = write_jsonl(
+        tmp_path / "zoneless.json",
+        [dict(records[3], request_id="late", time="2026-06-04 20:00:00", access_key_id="KAAP.t")],
+    )
+    run("--store", store, "ingest", str(good), str(zoneless))
+    as_of = ["--as-of", "2026-06-11", "--window-days", "10", "--json"]
+
+    failed_code, failed_out, _ = run("--store", store, "check", "key", "KAAP.t", *as_of)
+    status_code, status_out, _ = run("--store", store, "status", "--json")
+    run("--store", store, "ingest", str(zoneless), "--time-zone", "Asia/Shanghai")
+    fixed_code, _, _ = run("--store", store, "check", "key", "KAAP.t", *as_of)
+
+    reasons = [reason["code"] for reason in json.loads(failed_out)["reasons"]]
+    assert failed_code == ExitCode.INCONCLUSIVE
+    assert reasons == ["failed_sources"]
+    assert json.loads(status_out)["failed_sources"][0]["path"] == str(zoneless.resolve())
+    assert fixed_code == ExitCode.IN_USE
+
+
+def test_forget_failures_clears_reason(tmp_path: Path) -> None:
+    store = str(tmp_path / "s")
+    good = write_jsonl(tmp_path / "good.json", daily_records(START, 10))
+    broken = write_jsonl(tmp_path / "broken.json", [dict(daily_records(START, 1)[0], time="2026-06-01 08:00")])
+    run("--store", store, "ingest", str(good), str(broken))
+    code, stdout, _ = run("--store", store, "ingest", str(good), "--forget-failures", "--json")
+    check_code, _, _ = run(
+        "--store", store, "check", "key", "KAAP.t", "--as-of", "2026-06-11", "--window-days", "10"
+    )
+    assert code == 0
+    assert json.loads(stdout)["failures_forgotten"] == 1
+    assert check_code == ExitCode.SAFE

@@ -149,6 +149,14 @@ def ingest_command(
             help="Stop at the first malformed record, naming file and line, and change nothing.",
         ),
     ] = False,
+    forget_failures: Annotated[
+        bool,
+        typer.Option(
+            "--forget-failures",
+            help="Forget files that failed in earlier ingests. Until they ingest cleanly or are "
+            "forgotten, every check is inconclusive, because their records are missing.",
+        ),
+    ] = False,
     as_json: JsonOption = False,
     store: StoreOption = None,
 ) -> None:
@@ -163,6 +171,7 @@ def ingest_command(
             time_zone=parse_time_zone(time_zone) if time_zone else None,
             strict=strict,
             covers=tuple(parse_period(period) for period in covers or ()),
+            forget_failures=forget_failures,
         )
         inputs = expand_inputs(paths)
         target = Store.create(store or _State.store)

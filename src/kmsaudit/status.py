@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from .coverage import CoverageMap, DayRange
-from .store import Store
+from .store import Store, catalog
 
 ONE_MICROSECOND = timedelta(microseconds=1)
 
@@ -28,6 +28,7 @@ class StoreStatus:
     quarantined: int
     quarantined_unknown_day: int
     quarantine_files: list[str]
+    failed_sources: list[tuple[str, str, str]] = field(default_factory=list)
     records_per_day: dict[date, int] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, object]:
@@ -54,6 +55,10 @@ class StoreStatus:
                 "rows_without_day": self.quarantined_unknown_day,
                 "files": self.quarantine_files,
             },
+            "failed_sources": [
+                {"path": path, "reason": reason, "failed_at": failed_at}
+                for path, reason, failed_at in self.failed_sources
+            ],
             "records_per_day": {
                 day.isoformat(): count for day, count in sorted(self.records_per_day.items())
             },
@@ -108,6 +113,7 @@ def store_status(store: Store) -> StoreStatus:
         quarantine_files=[
             row[0] for row in connection.execute("SELECT DISTINCT file FROM quarantine ORDER BY 1")
         ],
+        failed_sources=catalog.failed_sources(connection),
         records_per_day=dict(sorted(coverage.records_per_day.items())),
     )
 

@@ -23,6 +23,7 @@ from .model import CheckResult, Reason, TargetKind, Verdict, WindowCoverage
 from .store_reasons import (
     coverage_reasons,
     damaged_sources_reason,
+    failed_sources_reason,
     quarantine_reason,
     window_coverage,
 )
@@ -58,6 +59,7 @@ class Checker:
         for reason in (
             quarantine_reason(store, self.window),
             damaged_sources_reason(store, self.window),
+            failed_sources_reason(store),
         ):
             if reason is not None:
                 self.store_reasons.append(reason)

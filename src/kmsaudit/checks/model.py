@@ -56,6 +56,7 @@ class ReasonCode(StrEnum):
     UNATTRIBUTED_RECORDS = "unattributed_records"
     QUARANTINED_ROWS = "quarantined_rows"
     DAMAGED_SOURCES = "damaged_sources"
+    FAILED_SOURCES = "failed_sources"
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,7 +12,7 @@ import duckdb
 from ..counts import counted
 from ..coverage import CoverageMap, DayRange
 from ..named_queries import bundled_query
-from ..store import Store
+from ..store import Store, catalog
 from .model import Reason, ReasonCode, Window, WindowCoverage
 
 
@@ -158,6 +158,29 @@ def damaged_sources_reason(store: Store, window: Window) -> Reason | None:
         "damage are missing: " + ", ".join(path for path, _ in rows),
         "export those periods again and ingest the new files",
         {"sources": [{"path": path, "damage": damage} for path, damage in rows]},
+    )
+
+
+def failed_sources_reason(store: Store) -> Reason | None:
+    """Source files whose last ingest failed: their records, of unknown period, are missing."""
+    failures = catalog.failed_sources(store.catalog)
+    if not failures:
+        return None
+    listing = "; ".join(f"{path} ({reason})" for path, reason, _ in failures[:3])
+    more = f"; and {len(failures) - 3:,} more" if len(failures) > 3 else ""
+    return Reason(
+        ReasonCode.FAILED_SOURCES,
+        f"{counted(len(failures), 'source file')} failed to ingest, so records of unknown "
+        f"period are missing: {listing}{more}",
+        "fix the cause and ingest those files again (a clean ingest clears the failure); if a "
+        "file is not an export of this Logstore, run 'kmsaudit ingest --forget-failures' "
+        "with the other inputs",
+        {
+            "sources": [
+                {"path": path, "reason": reason, "failed_at": failed_at}
+                for path, reason, failed_at in failures
+            ]
+        },
     )
 
 

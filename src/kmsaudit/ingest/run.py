@@ -37,11 +37,14 @@ class IngestOptions:
 
     `time_zone` interprets zone-less `time` values. `strict` stops at the first malformed record
     and then commits nothing. `covers` declares periods the inputs span, recorded as coverage.
+    `forget_failures` clears the record of files that failed in earlier runs, which otherwise
+    keeps every check inconclusive until those files ingest cleanly.
     """
 
     time_zone: tzinfo | None = None
     strict: bool = False
     covers: tuple[tuple[datetime, datetime], ...] = ()
+    forget_failures: bool = False
     commit_records: int = COMMIT_RECORDS
 
 
@@ -87,6 +90,8 @@ def ingest(
     summary = IngestSummary(store=str(store.root))
     summary.passed_over = [str(path) for path in inputs.passed_over]
     with store.writing():
+        if options.forget_failures:
+            summary.failures_forgotten = catalog.clear_failures(store.catalog)
         if progress is not None:
             progress.started(len(files), sum(_size(path) for path in files))
         try:
@@ -116,6 +121,12 @@ class _Run:
     def run(self, files: list[Path]) -> None:
         for path in files:
             outcome = self._ingest_file(path)
+            if outcome.status is FileStatus.FAILED:
+                catalog.record_failure(
+                    self.store.catalog, outcome.path, _size(path), str(outcome.message)
+                )
+            elif outcome.status is FileStatus.SKIPPED:
+                catalog.clear_failures(self.store.catalog, [outcome.path])
             if outcome.status is not FileStatus.INGESTED:
                 self.summary.files.append(outcome)
             if self.progress is not None:
@@ -177,9 +188,6 @@ class _Run:
         except UnknownFormatError as error:
             return FileOutcome(path, FileStatus.UNRECOGNIZED, str(error))
         except SourceError as error:
-            # NOTE: a failed file is reported by this run (exit 1) but not kept in the catalog,
-            # so a later check cannot tell that its records are missing where other files
-            # cover the same days.
             where = f" at line {error.line}" if error.line else ""
             return FileOutcome(path, FileStatus.FAILED, f"{error}{where}")
         except OSError as error:
@@ -203,6 +211,7 @@ class _Run:
             self.summary.files.append(outcome)
         if any(staged.quarantine_index for staged in self.group.staged):
             self.summary.quarantine_files.append(f"quarantine/{result.commit_id}.jsonl")
+        catalog.clear_failures(self.store.catalog, [outcome.path for outcome in self.group.outcomes])
         touched = set(self.summary.days_touched) | set(result.new_by_day)
         self.summary.days_touched = sorted(touched)
         log.info("commit %s: %d new records", result.commit_id, sum(result.new_by_day.values()))

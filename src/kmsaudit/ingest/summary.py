@@ -45,6 +45,7 @@ class IngestSummary:
     quarantine_files: list[str] = field(default_factory=list)
     coverage_declared: list[tuple[str, str]] = field(default_factory=list)
     passed_over: list[str] = field(default_factory=list)
+    failures_forgotten: int = 0
     recovered_files: int = 0
 
     def count(self, status: FileStatus) -> int:
@@ -91,6 +92,7 @@ class IngestSummary:
             ],
             "quarantine_files": self.quarantine_files,
             "passed_over": self.passed_over,
+            "failures_forgotten": self.failures_forgotten,
             "recovered_files": self.recovered_files,
             "sources": [
                 {key: value for key, value in asdict(outcome).items()} for outcome in self.files

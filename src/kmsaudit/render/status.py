@@ -36,6 +36,8 @@ def render_status(console: Console, status: StoreStatus, *, per_day: bool) -> No
         console.print(f"declared coverage: {start.isoformat()} to {end.isoformat()}")
     for path in status.damaged_sources:
         console.print(f"[yellow]damaged:[/] {path}")
+    for path, reason, failed_at in status.failed_sources:
+        console.print(f"[red]failed to ingest[/] ({failed_at}): {path}: {reason}", soft_wrap=True)
     if status.quarantined:
         console.print(
             f"[yellow]{status.quarantined:,} quarantined records[/] "

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -62,6 +63,12 @@ CREATE TABLE IF NOT EXISTS quarantine (
     file TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS quarantine_by_day ON quarantine (day);
+CREATE TABLE IF NOT EXISTS failed_sources (
+    path TEXT PRIMARY KEY,
+    size INTEGER NOT NULL,
+    reason TEXT NOT NULL,
+    failed_at TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS coverage_declarations (
     declared_from TEXT NOT NULL,
     declared_to TEXT NOT NULL,
@@ -214,6 +221,33 @@ def insert_coverage(
         "INSERT INTO coverage_declarations VALUES (?, ?, ?, ?)",
         (declared_from, declared_to, declared_at, commit_id),
     )
+
+
+def record_failure(connection: sqlite3.Connection, path: str, size: int, reason: str) -> None:
+    """Remember a source file that could not be ingested, replacing an earlier failure of it."""
+    with transaction(connection):
+        connection.execute(
+            "INSERT OR REPLACE INTO failed_sources VALUES (?, ?, ?, ?)",
+            (path, size, reason, datetime.now(UTC).isoformat()),
+        )
+
+
+def clear_failures(connection: sqlite3.Connection, paths: list[str] | None = None) -> int:
+    """Forget the failures of `paths`, or all of them; return how many were forgotten."""
+    with transaction(connection):
+        if paths is None:
+            return connection.execute("DELETE FROM failed_sources").rowcount
+        return connection.executemany(
+            "DELETE FROM failed_sources WHERE path = ?", [(path,) for path in paths]
+        ).rowcount
+
+
+def failed_sources(connection: sqlite3.Connection) -> list[tuple[str, str, str]]:
+    """Source files whose last ingest failed: (path, reason, failed_at), by path."""
+    rows = connection.execute(
+        "SELECT path, reason, failed_at FROM failed_sources ORDER BY path"
+    ).fetchall()
+    return [(str(path), str(reason), str(failed_at)) for path, reason, failed_at in rows]
 
 
 def data_files(connection: sqlite3.Connection, days: list[str] | None = None) -> list[DataFileRow]:

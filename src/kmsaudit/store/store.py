@@ -172,7 +172,14 @@ CREATE MACRO strip_space(text) AS
     regexp_replace(text, '^[\s\p{Z}\x{FEFF}]+|[\s\p{Z}\x{FEFF}]+$', '', 'g')
 """
 
-_CATALOG_TABLES = ("sources", "data_files", "day_counts", "quarantine", "coverage_declarations")
+_CATALOG_TABLES = (
+    "sources",
+    "data_files",
+    "day_counts",
+    "quarantine",
+    "coverage_declarations",
+    "failed_sources",
+)
 
 
 def _check_options(

@@ -30,7 +30,8 @@ log = logging.getLogger(__name__)
 # DuckDB spills to STORE/_staging beyond this, which keeps large commits in bounded memory.
 DUCKDB_MEMORY_LIMIT = "1GB"
 
-# Sort order inside each data file: lookups by client key or AAP read few row groups.
+# Sort order inside each data file, with row groups small enough that each spans a narrow range
+# of client keys: a lookup by key or AAP then skips most row groups by their min/max statistics.
 _SORT_COLUMNS = "access_key_id, principal_id, time"
 
 
@@ -213,7 +214,7 @@ def _copy_new_records(
     duck.execute(
         f"COPY ({query}) TO {_sql_string(output.as_posix())} (FORMAT parquet, "
         f"COMPRESSION zstd, PARTITION_BY (day), FILENAME_PATTERN 'part-{commit_id}-{{i}}', "
-        "ROW_GROUP_SIZE 122880)",
+        "ROW_GROUP_SIZE 16384)",
         parameters,
     )
 
