@@ -22,8 +22,8 @@ from rich.console import Console
 
 from .checks import (
     DEFAULT_FRESHNESS_ALLOWANCE,
-    MAX_FRESHNESS_ALLOWANCE,
     DEFAULT_WINDOW_DAYS,
+    MAX_FRESHNESS_ALLOWANCE,
     Checker,
     CheckOptions,
     CheckResult,
@@ -55,6 +55,7 @@ app = typer.Typer(
 
 stderr = Console(stderr=True)
 _MAX_FRESHNESS_HOURS = MAX_FRESHNESS_ALLOWANCE / timedelta(hours=1)
+_DEFAULT_FRESHNESS_HOURS = DEFAULT_FRESHNESS_ALLOWANCE / timedelta(hours=1)
 log = logging.getLogger("kmsaudit")
 
 StoreOption = Annotated[
@@ -263,7 +264,7 @@ def check_key_command(
     ],
     as_of: AsOfOption = None,
     window_days: WindowDaysOption = DEFAULT_WINDOW_DAYS,
-    freshness_hours: FreshnessOption = DEFAULT_FRESHNESS_ALLOWANCE.total_seconds() / 3600,
+    freshness_hours: FreshnessOption = _DEFAULT_FRESHNESS_HOURS,
     evidence: EvidenceOption = None,
     as_json: CheckJsonOption = False,
     store: StoreOption = None,
@@ -279,7 +280,7 @@ def check_aap_command(
     ],
     as_of: AsOfOption = None,
     window_days: WindowDaysOption = DEFAULT_WINDOW_DAYS,
-    freshness_hours: FreshnessOption = DEFAULT_FRESHNESS_ALLOWANCE.total_seconds() / 3600,
+    freshness_hours: FreshnessOption = _DEFAULT_FRESHNESS_HOURS,
     evidence: EvidenceOption = None,
     as_json: CheckJsonOption = False,
     store: StoreOption = None,
@@ -377,7 +378,7 @@ def main() -> None:
     """Console-script entry point: a bug becomes a one-line message, its traceback only with -v."""
     try:
         app()
-    except Exception as error:  # noqa: BLE001 - the last line of defence against a traceback
+    except Exception as error:
         log.debug("unexpected error", exc_info=True)
         stderr.print(
             f"[red]internal error:[/] {type(error).__name__}: {error}\n"

@@ -65,54 +65,28 @@ class StoreStatus:
         }
 
 
-def coverage_map(store: Store) -> CoverageMap:
-    """Read per-day record counts and declared periods from the store's catalog."""
-    connection = store.catalog
-    per_day = {
-        date.fromisoformat(day): int(count)
-        for day, count in connection.execute("SELECT day, records FROM day_counts")
-    }
-    declared = tuple(
-        (datetime.fromisoformat(start), datetime.fromisoformat(end))
-        for start, end in connection.execute(
-            "SELECT declared_from, declared_to FROM coverage_declarations ORDER BY declared_from"
-        )
-    )
-    return CoverageMap(per_day, declared)
-
-
 def store_status(store: Store) -> StoreStatus:
     """Summarize `store` from its catalog alone, without reading any data file."""
     connection = store.catalog
-    coverage = coverage_map(store)
+    coverage = store.coverage_map()
     first_day, last_day = _covered_span(coverage)
-    by_format = dict(
-        connection.execute("SELECT format, count(*) FROM sources GROUP BY format ORDER BY format")
-    )
-    times = connection.execute("SELECT min(min_time), max(max_time) FROM sources").fetchone()
-    quarantined, unknown_day = connection.execute(
-        "SELECT count(*), count(*) FILTER (WHERE day IS NULL) FROM quarantine"
-    ).fetchone()
+    by_format = catalog.sources_by_format(connection)
+    first_time, last_time = catalog.source_time_range(connection)
+    quarantine = catalog.quarantine_totals(connection)
     return StoreStatus(
         store=str(store.root),
         sources=sum(by_format.values()),
         sources_by_format=by_format,
-        damaged_sources=[
-            row[0] for row in connection.execute(
-                "SELECT path FROM sources WHERE damage IS NOT NULL ORDER BY path"
-            )
-        ],
+        damaged_sources=catalog.damaged_source_paths(connection),
         records=sum(coverage.records_per_day.values()),
-        first_time=_parse(times[0]),
-        last_time=_parse(times[1]),
+        first_time=first_time,
+        last_time=last_time,
         days_with_records=sum(1 for count in coverage.records_per_day.values() if count > 0),
         gaps=coverage.gaps(first_day, last_day) if first_day and last_day else [],
         declared=list(coverage.declared),
-        quarantined=int(quarantined),
-        quarantined_unknown_day=int(unknown_day),
-        quarantine_files=[
-            row[0] for row in connection.execute("SELECT DISTINCT file FROM quarantine ORDER BY 1")
-        ],
+        quarantined=quarantine.dated + quarantine.undated,
+        quarantined_unknown_day=quarantine.undated,
+        quarantine_files=quarantine.files,
         failed_sources=catalog.failed_sources(connection),
         records_per_day=dict(sorted(coverage.records_per_day.items())),
     )
@@ -125,10 +99,6 @@ def _covered_span(coverage: CoverageMap) -> tuple[date | None, date | None]:
         first = min(first, start_day) if first else start_day
         last = max(last, end_day) if last else end_day
     return first, last
-
-
-def _parse(text: str | None) -> datetime | None:
-    return None if text is None else datetime.fromisoformat(text)
 
 
 def _iso(moment: datetime | None) -> str | None:

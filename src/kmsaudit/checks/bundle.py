@@ -16,7 +16,7 @@ from pathlib import Path
 
 from ..errors import KmsAuditError
 from ..named_queries import bundled_query
-from ..store import Store
+from ..store import Store, catalog
 from .model import CheckResult, TargetKind
 
 BUNDLE_VERSION = 1
@@ -47,7 +47,7 @@ def build_bundle(store: Store, results: list[CheckResult]) -> dict[str, object]:
         "store": str(store.root),
         "window": window.to_dict(),
         "results": [_result_entry(result) for result in results],
-        "sources": _sources(store, window.start.isoformat(), window.end.isoformat()),
+        "sources": catalog.sources_reaching(store.catalog, window.start, window.end),
         "queries": {
             name: bundled_query(name).sql for name in (*query_names, *_SHARED_QUERIES)
         },
@@ -79,19 +79,6 @@ def _result_entry(result: CheckResult) -> dict[str, object]:
         "request_ids": result.request_ids,
     }
     return entry
-
-
-def _sources(store: Store, start: str, end: str) -> list[dict[str, object]]:
-    """Source files whose records reach the window, or whose time range is unknown."""
-    rows = store.catalog.execute(
-        "SELECT path, size, sha256, format, compression, records_read, min_time, max_time, "
-        "damage, ingested_at FROM sources "
-        "WHERE (max_time IS NULL OR max_time >= ?) AND (min_time IS NULL OR min_time < ?) "
-        "ORDER BY path",
-        (start, end),
-    )
-    names = [column[0] for column in rows.description]
-    return [dict(zip(names, row, strict=True)) for row in rows.fetchall()]
 
 
 def _tool_version() -> str:

@@ -16,7 +16,6 @@ import duckdb
 
 from ..errors import StoreError
 from ..named_queries import bundled_query
-from ..status import coverage_map
 from ..store import Store
 from .evidence import evidence_from_rows
 from .model import CheckResult, Reason, TargetKind, Verdict, WindowCoverage
@@ -53,7 +52,7 @@ class Checker:
             )
         self.duck = store.duckdb()
         self.coverage: WindowCoverage = window_coverage(
-            store, self.duck, coverage_map(store), self.window
+            store, self.duck, store.coverage_map(), self.window
         )
         self.store_reasons: list[Reason] = coverage_reasons(self.coverage, self.window)
         for reason in (

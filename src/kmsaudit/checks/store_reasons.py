@@ -115,17 +115,8 @@ def quarantine_reason(store: Store, window: Window) -> Reason | None:
     unknown, so the row counts too.
     """
     last_day = (window.end - timedelta(microseconds=1)).date()
-    first, last = window.first_day.isoformat(), last_day.isoformat()
-    row = store.catalog.execute(
-        "SELECT count(*) FILTER (WHERE q.day IS NOT NULL), count(*) FILTER (WHERE q.day IS NULL), "
-        "group_concat(DISTINCT q.file) "
-        "FROM quarantine AS q JOIN sources AS s USING (source_id) "
-        "WHERE q.day BETWEEN ? AND ? OR (q.day IS NULL "
-        "AND (s.max_time IS NULL OR substr(s.max_time, 1, 10) >= ?) "
-        "AND (s.min_time IS NULL OR substr(s.min_time, 1, 10) <= ?))",
-        (first, last, first, last),
-    ).fetchone()
-    in_window, without_day, files = row if row else (0, 0, None)
+    count = catalog.quarantine_between(store.catalog, window.first_day, last_day)
+    in_window, without_day = count.dated, count.undated
     if not in_window and not without_day:
         return None
     return Reason(
@@ -133,25 +124,18 @@ def quarantine_reason(store: Store, window: Window) -> Reason | None:
         f"{counted(in_window + without_day, 'malformed row')} that may belong to the window "
         f"were set aside and not searched ({in_window:,} dated inside it, {without_day:,} "
         "undated from source files whose records reach into it)",
-        f"read them in {files} under {store.root}; fix the exports and ingest them again",
-        {
-            "rows_in_window": in_window,
-            "rows_without_day": without_day,
-            "files": sorted((files or "").split(",")),
-        },
+        f"read them in {', '.join(count.files)} under {store.root}; fix the exports and "
+        "ingest them again",
+        {"rows_in_window": in_window, "rows_without_day": without_day, "files": count.files},
     )
 
 
 def damaged_sources_reason(store: Store, window: Window) -> Reason | None:
     """Source files read only in part (truncated or corrupt) whose records reach the window."""
-    rows = store.catalog.execute(
-        "SELECT path, damage FROM sources WHERE damage IS NOT NULL "
-        "AND (max_time IS NULL OR max_time >= ?) AND (min_time IS NULL OR min_time < ?) "
-        "ORDER BY path",
-        (window.start.isoformat(), window.end.isoformat()),
-    ).fetchall()
-    if not rows:
+    damaged = catalog.sources_reaching(store.catalog, window.start, window.end, damaged_only=True)
+    if not damaged:
         return None
+    rows = [(str(source["path"]), source["damage"]) for source in damaged]
     return Reason(
         ReasonCode.DAMAGED_SOURCES,
         f"{counted(len(rows), 'source file')} damaged and read only in part; the records after the "

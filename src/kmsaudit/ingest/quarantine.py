@@ -52,7 +52,8 @@ class QuarantineWriter:
 
     def add(self, record: MalformedRecord) -> None:
         if self._file is None:
-            self._file = open(self.path, "wb")
+            # Kept open across add() calls and closed by close(), so no `with` block.
+            self._file = open(self.path, "wb")  # noqa: SIM115
         entry = {
             "source": self.source_path,
             "line": record.line,

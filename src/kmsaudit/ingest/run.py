@@ -18,8 +18,7 @@ from ..errors import (
     UnknownFormatError,
     UsageError,
 )
-from ..store import Store
-from ..store import catalog
+from ..store import Store, catalog
 from ..store.writer import CoverageDeclaration, StagedSource, commit
 from .inputs import InputFiles, expand_inputs
 from .stage import SourceFacts, SourceStager

@@ -9,9 +9,9 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from ..counts import counted
 from ..checks import CheckResult, Verdict
 from ..checks.model import Tally
+from ..counts import counted
 
 _STYLE = {Verdict.SAFE: "green", Verdict.IN_USE: "red", Verdict.INCONCLUSIVE: "yellow"}
 _HEADLINE = {

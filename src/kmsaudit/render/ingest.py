@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 from types import TracebackType
+from typing import Self
 
 from rich.console import Console
 from rich.progress import (
@@ -40,7 +41,7 @@ class IngestProgressBar:
         self._records_before_file = 0
         self._records_in_file = 0
 
-    def __enter__(self) -> IngestProgressBar:
+    def __enter__(self) -> Self:
         self._progress.start()
         return self
 

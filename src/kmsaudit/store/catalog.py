@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterator
-from datetime import UTC, datetime
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from ..errors import StoreError
@@ -263,6 +263,92 @@ def data_files(connection: sqlite3.Connection, days: list[str] | None = None) ->
                 f"SELECT * FROM data_files WHERE day IN ({marks}) ORDER BY day, path", chunk
             ).fetchall()
     return [DataFileRow(*row) for row in rows]
+
+
+@dataclass(frozen=True, slots=True)
+class QuarantineCount:
+    """Quarantined rows that may belong to a period, and the quarantine files holding them."""
+
+    dated: int
+    undated: int
+    files: list[str]
+
+
+def records_per_day(connection: sqlite3.Connection) -> dict[date, int]:
+    rows = connection.execute("SELECT day, records FROM day_counts").fetchall()
+    return {date.fromisoformat(day): int(count) for day, count in rows}
+
+
+def coverage_declarations(connection: sqlite3.Connection) -> list[tuple[datetime, datetime]]:
+    """Declared coverage periods, half-open and in UTC, by start."""
+    rows = connection.execute(
+        "SELECT declared_from, declared_to FROM coverage_declarations ORDER BY declared_from"
+    ).fetchall()
+    return [(datetime.fromisoformat(start), datetime.fromisoformat(end)) for start, end in rows]
+
+
+def sources_reaching(
+    connection: sqlite3.Connection, start: datetime, end: datetime, *, damaged_only: bool = False
+) -> list[dict[str, object]]:
+    """Source files whose records reach `[start, end)`, or whose time range is unknown."""
+    damaged = "AND damage IS NOT NULL " if damaged_only else ""
+    cursor = connection.execute(
+        "SELECT path, size, sha256, format, compression, records_read, min_time, max_time, "
+        "damage, ingested_at FROM sources "
+        "WHERE (max_time IS NULL OR max_time >= ?) AND (min_time IS NULL OR min_time < ?) "
+        f"{damaged}ORDER BY path",
+        (start.isoformat(), end.isoformat()),
+    )
+    names = [column[0] for column in cursor.description]
+    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def quarantine_between(connection: sqlite3.Connection, first: date, last: date) -> QuarantineCount:
+    """Count quarantined rows dated from `first` to `last`, and undated rows whose source file's
+    records reach those days (or whose source has no readable record at all)."""
+    first_text, last_text = first.isoformat(), last.isoformat()
+    dated, undated, files = connection.execute(
+        "SELECT count(*) FILTER (WHERE q.day IS NOT NULL), count(*) FILTER (WHERE q.day IS NULL), "
+        "group_concat(DISTINCT q.file) "
+        "FROM quarantine AS q JOIN sources AS s USING (source_id) "
+        "WHERE q.day BETWEEN ? AND ? OR (q.day IS NULL "
+        "AND (s.max_time IS NULL OR substr(s.max_time, 1, 10) >= ?) "
+        "AND (s.min_time IS NULL OR substr(s.min_time, 1, 10) <= ?))",
+        (first_text, last_text, first_text, last_text),
+    ).fetchone()
+    return QuarantineCount(int(dated), int(undated), sorted((files or "").split(",")) if files else [])
+
+
+def quarantine_totals(connection: sqlite3.Connection) -> QuarantineCount:
+    """Count every quarantined row, with and without a readable day."""
+    total, undated = connection.execute(
+        "SELECT count(*), count(*) FILTER (WHERE day IS NULL) FROM quarantine"
+    ).fetchone()
+    files = [row[0] for row in connection.execute("SELECT DISTINCT file FROM quarantine ORDER BY 1")]
+    return QuarantineCount(int(total) - int(undated), int(undated), files)
+
+
+def sources_by_format(connection: sqlite3.Connection) -> dict[str, int]:
+    rows = connection.execute(
+        "SELECT format, count(*) FROM sources GROUP BY format ORDER BY format"
+    ).fetchall()
+    return {str(name): int(count) for name, count in rows}
+
+
+def source_time_range(connection: sqlite3.Connection) -> tuple[datetime | None, datetime | None]:
+    """The earliest and latest record time over all source files."""
+    first, last = connection.execute("SELECT min(min_time), max(max_time) FROM sources").fetchone()
+    return (
+        datetime.fromisoformat(first) if first else None,
+        datetime.fromisoformat(last) if last else None,
+    )
+
+
+def damaged_source_paths(connection: sqlite3.Connection) -> list[str]:
+    rows = connection.execute(
+        "SELECT path FROM sources WHERE damage IS NOT NULL ORDER BY path"
+    ).fetchall()
+    return [str(row[0]) for row in rows]
 
 
 def _astuple(row: object) -> tuple[object, ...]:

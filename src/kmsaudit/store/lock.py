@@ -10,6 +10,7 @@ import fcntl
 import os
 from pathlib import Path
 from types import TracebackType
+from typing import Self
 
 from ..errors import StoreLockedError
 
@@ -21,7 +22,7 @@ class WriteLock:
         self.path = path
         self._fd: int | None = None
 
-    def __enter__(self) -> WriteLock:
+    def __enter__(self) -> Self:
         fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)

@@ -7,12 +7,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Self
 
 import duckdb
 import polars as pl
-import pyarrow as pa
 
+from ..coverage import CoverageMap
 from ..errors import StoreError, StoreNotFoundError
 from ..schema import RECORD_SCHEMA
 from . import catalog
@@ -64,7 +64,7 @@ class Store:
     def close(self) -> None:
         self._catalog.close()
 
-    def __enter__(self) -> Store:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc_info: object) -> None:
@@ -81,6 +81,13 @@ class Store:
         with WriteLock(self.layout.lock):
             recover(self.layout, self._catalog)
             yield self
+
+    def coverage_map(self) -> CoverageMap:
+        """Read records per UTC day and the declared coverage periods from the catalog."""
+        return CoverageMap(
+            catalog.records_per_day(self._catalog),
+            tuple(catalog.coverage_declarations(self._catalog)),
+        )
 
     def data_files(self, days: list[str] | None = None) -> list[DataFileRow]:
         return catalog.data_files(self._catalog, days)
