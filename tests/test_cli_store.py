@@ -195,7 +195,7 @@ def test_check_padded_key_exit_2(tmp_path: Path) -> None:
     run("--store", str(tmp_path / "s"), "ingest", str(export))
     code, _, stderr = run("--store", str(tmp_path / "s"), "check", "key", " KAAP.x")
     assert code == ExitCode.USAGE
-    assert "white space" in stderr
+    assert "U+0020" in stderr
 
 
 def test_future_covers_exit_2(tmp_path: Path) -> None:

@@ -331,14 +331,6 @@ def _run_checks(
 
 
 def _check_one(checker: Checker, kind: TargetKind, target: str) -> CheckResult:
-    if not target.strip():
-        raise UsageError(f"{kind.value} {target!r} is empty; give the ID or name to check")
-    if target != target.strip():
-        # Matching is exact, so a pasted space would turn a key in use into a near match.
-        raise UsageError(
-            f"{kind.value} {target!r} has leading or trailing white space; remove it (quote "
-            "the argument if the shell split it)"
-        )
     if kind is TargetKind.KEY:
         return checker.check_key(target)
     return checker.check_aap(target)

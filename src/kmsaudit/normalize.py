@@ -26,6 +26,10 @@ _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 # `time` is when KMS began processing and `__time__` when SLS logged it: seconds apart, not hours.
 ZONE_MISMATCH_TOLERANCE = timedelta(hours=1)
+
+# Beyond this, `time` and `__time__` cannot both describe one call, and no zone error explains
+# it (zones are at most 14 hours from UTC), so the record's day is unknown: it is set aside.
+TIME_CONFLICT_LIMIT = timedelta(days=1)
 _ONE_MICROSECOND = timedelta(microseconds=1)
 
 
@@ -81,7 +85,11 @@ class Normalizer:
             for name, value in values.items():
                 columns[name].append(value)
 
-        table = pa.Table.from_pydict(columns, schema=RECORD_SCHEMA)
+        try:
+            table = pa.Table.from_pydict(columns, schema=RECORD_SCHEMA)
+        except UnicodeEncodeError:
+            # A lone surrogate (json.loads keeps "\ud800") cannot be written as UTF-8.
+            table = pa.Table.from_pydict(_without_surrogates(columns), schema=RECORD_SCHEMA)
         batch = NormalizedBatch(table=table, malformed=malformed, coerced=coerced)
         if table.num_rows:
             times = table.column("time")
@@ -101,15 +109,18 @@ class Normalizer:
                 reason=_no_time_reason(fields),
                 text=_record_text(fields),
             )
+        conflict = _time_conflict(time_value, fields)
+        if conflict is not None:
+            return MalformedRecord(line=record.line, reason=conflict, text=_record_text(fields))
 
         values: dict[str, object] = {"time": time_value}
         for name in TEXT_FIELDS:
             values[name] = _as_text(fields.get(name))
         for name in SLS_TEXT_FIELDS:
             values[name] = _as_text(fields.get(name))
-        values["status_code"] = _typed(fields, "status_code", _as_int, extra)
+        values["status_code"] = _typed(fields, "status_code", _as_int32, extra)
         values["duration"] = _typed(fields, "duration", _as_float, extra)
-        values[SLS_TIME] = _typed(fields, SLS_TIME, _as_int, extra)
+        values[SLS_TIME] = _typed(fields, SLS_TIME, _as_int64, extra)
         values[SLS_TIME_NS] = _typed(fields, SLS_TIME_NS, _as_nanoseconds, extra)
 
         for name, value in fields.items():
@@ -146,6 +157,12 @@ class Normalizer:
             parsed = datetime.fromisoformat(value.strip())
         except ValueError:
             return None
+        try:
+            return self._to_utc(parsed, value, line)
+        except OverflowError:
+            return None
+
+    def _to_utc(self, parsed: datetime, value: str, line: int) -> datetime:
         if parsed.tzinfo is None:
             if self.time_zone is None:
                 raise AmbiguousTimeError(
@@ -159,6 +176,16 @@ class Normalizer:
         return parsed.astimezone(UTC)
 
 
+def _time_conflict(time_value: datetime, fields: dict[str, object]) -> str | None:
+    sls_time = _sls_time(fields)
+    if sls_time is None or abs(time_value - sls_time) <= TIME_CONFLICT_LIMIT:
+        return None
+    return (
+        f"time {fields.get('time')!r} and __time__ {fields.get(SLS_TIME)!r} are "
+        f"{abs(time_value - sls_time).days} days apart, so the record's day is unknown"
+    )
+
+
 def _is_zoneless(value: object) -> bool:
     try:
         return isinstance(value, str) and datetime.fromisoformat(value.strip()).tzinfo is None
@@ -167,7 +194,7 @@ def _is_zoneless(value: object) -> bool:
 
 
 def _sls_time(fields: dict[str, object]) -> datetime | None:
-    seconds = _as_int(fields.get(SLS_TIME))
+    seconds = _as_int64(fields.get(SLS_TIME))
     if seconds is None:
         return None
     nanoseconds = _as_nanoseconds(fields.get(SLS_TIME_NS)) or 0
@@ -207,6 +234,26 @@ def _as_text(value: object) -> str | None:
     return orjson.dumps(value).decode()
 
 
+def _without_surrogates(columns: dict[str, list[object]]) -> dict[str, list[object]]:
+    return {
+        name: [
+            value.encode("utf-8", "replace").decode("utf-8") if isinstance(value, str) else value
+            for value in values
+        ]
+        for name, values in columns.items()
+    }
+
+
+def _as_int32(value: object) -> int | None:
+    number = _as_int(value)
+    return number if number is not None and -(2**31) <= number < 2**31 else None
+
+
+def _as_int64(value: object) -> int | None:
+    number = _as_int(value)
+    return number if number is not None and -(2**63) <= number < 2**63 else None
+
+
 def _as_int(value: object) -> int | None:
     if isinstance(value, bool):
         return None
@@ -244,24 +291,31 @@ def _as_float(value: object) -> float | None:
 def _as_nanoseconds(value: object) -> int | None:
     """Read `__time_ns_part__`, which `pull_log_dump` writes as a one-element list."""
     if isinstance(value, list):
-        return _as_int(value[0]) if len(value) == 1 else None
-    return _as_int(value)
+        return _as_int64(value[0]) if len(value) == 1 else None
+    return _as_int64(value)
 
 
 
 def _dedup_key(request_id: object, fields: dict[str, object]) -> str:
-    """Use `request_id`, or a hash of the whole record when it is empty.
+    """Key a record by `request_id` and its identity fields, or hash it without a real ID.
 
-    The hash ignores empty fields and stringifies values, so the same record read from CSV (every
-    value text, missing fields empty) and from JSON lines gets the same key.
+    A copy of one event carries the same identity, so the identity fields never split true
+    duplicates, while two different calls logged under one ID stay apart. A placeholder
+    (`-`, `0`, blanks: fewer than 8 letters or digits) is no ID. The hash ignores empty fields
+    and stringifies values, so the same record read from CSV (every value text, missing fields
+    empty) and from JSON lines gets the same key.
     """
-    if isinstance(request_id, str) and request_id:
-        return request_id
+    if isinstance(request_id, str) and sum(char.isalnum() for char in request_id) >= 8:
+        identity = [_as_text(fields.get(name)) or "" for name in _IDENTITY_FIELDS]
+        return "|".join([request_id, *identity])
     canonical = {
         name: _as_text(value) for name, value in fields.items() if value is not None and value != ""
     }
     digest = hashlib.sha256(orjson.dumps(canonical, option=orjson.OPT_SORT_KEYS)).hexdigest()
     return f"sha256:{digest}"
+
+
+_IDENTITY_FIELDS = ("access_key_id", "identity_type", "principal_id")
 
 
 def _no_time_reason(fields: dict[str, object]) -> str:

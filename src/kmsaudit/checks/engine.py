@@ -27,6 +27,7 @@ from .store_reasons import (
     window_coverage,
 )
 from .target_reasons import mention_reasons, near_match_reason, unattributed_reason
+from .targets import validate_target
 from .window import CheckOptions, make_window
 
 log = logging.getLogger(__name__)
@@ -68,6 +69,7 @@ class Checker:
 
     def check_key(self, key_id: str) -> CheckResult:
         """Check one client key ID, e.g. `KAAP.66abf237-63f6-4625-b8cf-47e1086e1a2b`."""
+        validate_target(TargetKind.KEY, key_id)
         parameters = self._parameters(key_id)
         self._fill_matches("check_key_matches", parameters)
         known_aaps = [
@@ -78,6 +80,7 @@ class Checker:
 
     def check_aap(self, name: str, client_key_ids: Sequence[str] = ()) -> CheckResult:
         """Check one AAP by name; `client_key_ids` are its keys when an inventory lists them."""
+        validate_target(TargetKind.AAP, name)
         parameters = {**self._parameters(name), "client_key_ids": list(client_key_ids)}
         self._fill_matches("check_aap_matches", parameters)
         reasons = self._target_reasons(TargetKind.AAP, name, [name])

@@ -131,8 +131,8 @@ def quarantine_reason(store: Store, window: Window) -> Reason | None:
 
 
 def damaged_sources_reason(store: Store, window: Window) -> Reason | None:
-    """Source files read only in part (truncated or corrupt) whose records reach the window."""
-    damaged = catalog.sources_reaching(store.catalog, window.start, window.end, damaged_only=True)
+    """Source files read only in part (truncated or corrupt) whose lost part may reach the window."""
+    damaged = catalog.damaged_sources_before(store.catalog, window.end)
     if not damaged:
         return None
     rows = [(str(source["path"]), source["damage"]) for source in damaged]
@@ -140,7 +140,8 @@ def damaged_sources_reason(store: Store, window: Window) -> Reason | None:
         ReasonCode.DAMAGED_SOURCES,
         f"{counted(len(rows), 'source file')} damaged and read only in part; the records after the "
         "damage are missing: " + ", ".join(path for path, _ in rows),
-        "export those periods again and ingest the new files",
+        "export those periods again and ingest the new files under the same paths (a clean "
+        "read of a path replaces its damaged one)",
         {"sources": [{"path": path, "damage": damage} for path, damage in rows]},
     )
 
@@ -157,8 +158,8 @@ def failed_sources_reason(store: Store) -> Reason | None:
         f"{counted(len(failures), 'source file')} failed to ingest, so records of unknown "
         f"period are missing: {listing}{more}",
         "fix the cause and ingest those files again (a clean ingest clears the failure); if a "
-        "file is not an export of this Logstore, run 'kmsaudit ingest --forget-failures' "
-        "with the other inputs",
+        "file is not an export of this Logstore, move it out of the export folders and run "
+        "'kmsaudit ingest --forget-failures' with the other inputs",
         {
             "sources": [
                 {"path": path, "reason": reason, "failed_at": failed_at}

@@ -92,8 +92,9 @@ def unattributed_reason(
     For a client key, these are AAP records without an access_key_id whose principal_id is one of
     the key's known AAPs or is empty. When no AAP of the key is known, those of any AAP count.
     For an AAP, these are AAP records without a principal_id, unless their client key is seen
-    only with other AAPs. Records with neither an identity_type nor an access_key_id are judged
-    like AAP records, by their principal_id. RAM-identity records never count, because a RAM
+    only with other AAPs. Records of an empty or unknown identity type without an
+    access_key_id are judged like AAP records, by their principal_id, and AAP names are
+    compared without case. RAM-identity records never count, because a RAM
     identity cannot use a client key.
     """
     candidates = [row for row in rows if _could_be_target(kind, target, known_aaps, row)]
@@ -124,11 +125,20 @@ def _could_be_target(kind: TargetKind, target: str, known_aaps: list[str], row: 
     if kind is TargetKind.KEY:
         if key is not None:
             return False
-        return principal is None or not known_aaps or principal in known_aaps
+        return principal is None or not known_aaps or _folded(principal) in _folded_all(known_aaps)
     if principal is not None:
-        return principal == target and key is None
+        return _folded(principal) == _folded(target) and key is None
     paired = list(row["paired_aaps"] or [])
-    return not paired or target in paired
+    return not paired or _folded(target) in _folded_all(paired)
+
+
+def _folded(name: str) -> str:
+    """Compare AAP names without case, as a near match would."""
+    return name.strip().casefold()
+
+
+def _folded_all(names: list[str]) -> set[str]:
+    return {_folded(name) for name in names}
 
 
 def _unattributed_scope(kind: TargetKind, known_aaps: list[str]) -> str:

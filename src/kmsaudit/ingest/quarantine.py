@@ -12,31 +12,35 @@ import orjson
 from ..readers.base import MalformedRecord
 from ..store.catalog import QuarantineRow
 
-_ISO_TIME = re.compile(
-    r"(\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2}))"
-)
 _SLS_TIME = re.compile(r'"__time__"\s*:\s*"?(\d{9,11})\b')
+_TIME_FIELD = re.compile(r'"time"\s*:\s*"([^"]{10,40})"')
 
 # Longest reason kept in the catalog; the quarantine file keeps the whole text.
 _MAX_REASON = 500
 
 
 def guess_day(text: str) -> str | None:
-    """Find the UTC day of a malformed line from a zoned ISO time or `__time__` in its text.
+    """Find the UTC day of a malformed JSON line from its `__time__`, else its zoned `time`.
 
-    The day lets a check tell whether records were lost inside its window. Without either, the
-    day stays unknown and checks treat the line as possibly inside any window.
+    Only those two fields are read: a date elsewhere in the line (an error message, say) says
+    nothing about when the call happened. `__time__` comes first because SLS writes it, so it is
+    right even where `time` is not. Without either, the day stays unknown and checks count the
+    line wherever its source file's records reach.
     """
-    match = _ISO_TIME.search(text)
-    if match:
-        try:
-            moment = datetime.fromisoformat(match.group(1).replace(" ", "T"))
-            return moment.astimezone(UTC).date().isoformat()
-        except ValueError:
-            pass
     match = _SLS_TIME.search(text)
     if match:
-        return datetime.fromtimestamp(int(match.group(1)), UTC).date().isoformat()
+        try:
+            return datetime.fromtimestamp(int(match.group(1)), UTC).date().isoformat()
+        except (OverflowError, OSError, ValueError):
+            return None
+    match = _TIME_FIELD.search(text)
+    if match:
+        try:
+            moment = datetime.fromisoformat(match.group(1))
+        except ValueError:
+            return None
+        if moment.tzinfo is not None:
+            return moment.astimezone(UTC).date().isoformat()
     return None
 
 

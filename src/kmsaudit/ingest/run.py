@@ -120,7 +120,9 @@ class _Run:
     def run(self, files: list[Path]) -> None:
         for path in files:
             outcome = self._ingest_file(path)
-            if outcome.status is FileStatus.FAILED:
+            # An unrecognized file may be an export in a form kmsaudit cannot read (UTF-16, say),
+            # so it is remembered like a failure; a client key secret file is not an export.
+            if outcome.status in (FileStatus.FAILED, FileStatus.UNRECOGNIZED):
                 catalog.record_failure(
                     self.store.catalog, outcome.path, _size(path), str(outcome.message)
                 )
@@ -133,11 +135,23 @@ class _Run:
             if not self.options.strict and self.group.records >= self.options.commit_records:
                 self._commit(coverage=[])
         coverage = [CoverageDeclaration(start, end) for start, end in self.options.covers]
+        if coverage and not self._all_inputs_landed():
+            # A declaration vouches for the inputs; with one of them missing it would cover
+            # days whose records never arrived.
+            self.summary.coverage_not_recorded = True
+            coverage = []
         if self.group.staged or coverage:
             self._commit(coverage)
         self.summary.coverage_declared = [
-            (start.isoformat(), end.isoformat()) for start, end in self.options.covers
+            (period.declared_from.isoformat(), period.declared_to.isoformat())
+            for period in coverage
         ]
+
+    def _all_inputs_landed(self) -> bool:
+        outcomes = [*self.summary.files, *self.group.outcomes]
+        return all(
+            outcome.status in (FileStatus.INGESTED, FileStatus.SKIPPED) for outcome in outcomes
+        )
 
     def _ingest_file(self, path: Path) -> FileOutcome:
         try:
@@ -191,6 +205,14 @@ class _Run:
             return FileOutcome(path, FileStatus.FAILED, f"{error}{where}")
         except OSError as error:
             return FileOutcome(path, FileStatus.FAILED, f"cannot read the file: {error}")
+        except Exception as error:  # one file's bug must not lose the others
+            log.exception("unexpected error while reading %s", path)
+            return FileOutcome(
+                path,
+                FileStatus.FAILED,
+                f"internal error while reading: {type(error).__name__}: {error} (a bug in "
+                "kmsaudit; please report it)",
+            )
 
         self.next_source_id += 1
         self.hashes_this_run[facts.sha256] = path

@@ -46,6 +46,7 @@ class IngestSummary:
     coverage_declared: list[tuple[str, str]] = field(default_factory=list)
     passed_over: list[str] = field(default_factory=list)
     failures_forgotten: int = 0
+    coverage_not_recorded: bool = False
     recovered_files: int = 0
 
     def count(self, status: FileStatus) -> int:
@@ -90,6 +91,7 @@ class IngestSummary:
             "coverage_declared": [
                 {"from": start, "to": end} for start, end in self.coverage_declared
             ],
+            "coverage_not_recorded": self.coverage_not_recorded,
             "quarantine_files": self.quarantine_files,
             "passed_over": self.passed_over,
             "failures_forgotten": self.failures_forgotten,

@@ -65,6 +65,8 @@ class CsvReader(TextReader):
 
     def _read(self) -> Iterator[Record]:
         header_line = self._next_line()
+        while header_line is not None and not header_line.cut and not header_line.text.strip():
+            header_line = self._next_line()
         if header_line is None:
             return
         self._header = self._parse(header_line.text, self._parser)

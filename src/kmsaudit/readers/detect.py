@@ -98,7 +98,8 @@ def _detect_object_start(content: bytes) -> Detection:
 
 
 def _is_csv_header(text: bytes) -> bool:
-    first_line = text.split(b"\n", 1)[0].decode("utf-8", errors="replace").rstrip("\r")
+    """Tell a CSV header by its first non-blank line, which names kms_audit_log fields."""
+    first_line = text.lstrip().split(b"\n", 1)[0].decode("utf-8", errors="replace").rstrip("\r")
     try:
         cells = next(csv.reader([first_line]), [])
     except csv.Error:

@@ -108,6 +108,11 @@ def render_ingest_summary(console: Console, summary: IngestSummary) -> None:
     _render_exceptions(console, summary)
     for period_start, period_end in summary.coverage_declared:
         console.print(f"declared coverage: {period_start} to {period_end}")
+    if summary.coverage_not_recorded:
+        console.print(
+            "[red]--covers was not recorded[/]: not every input landed, so the declared period "
+            "could include days whose records are missing; fix the inputs and run again"
+        )
     if summary.quarantine_files:
         names = ", ".join(summary.quarantine_files)
         console.print(

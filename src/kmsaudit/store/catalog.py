@@ -63,6 +63,10 @@ CREATE TABLE IF NOT EXISTS quarantine (
     file TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS quarantine_by_day ON quarantine (day);
+CREATE TABLE IF NOT EXISTS superseded_sources (
+    source_id INTEGER PRIMARY KEY,
+    superseded_by INTEGER NOT NULL
+);
 CREATE TABLE IF NOT EXISTS failed_sources (
     path TEXT PRIMARY KEY,
     size INTEGER NOT NULL,
@@ -193,6 +197,19 @@ def insert_source(connection: sqlite3.Connection, source: SourceRow) -> None:
     connection.execute(f"INSERT INTO sources VALUES ({placeholders})", _astuple(source))
 
 
+def supersede_damaged(connection: sqlite3.Connection, source: SourceRow) -> None:
+    """Mark damaged sources at `source.path` as replaced by `source`, a clean read of that path.
+
+    Call inside the commit's transaction, only for a source read without damage.
+    """
+    connection.execute(
+        "INSERT OR IGNORE INTO superseded_sources (source_id, superseded_by) "
+        "SELECT source_id, ? FROM sources "
+        "WHERE path = ? AND damage IS NOT NULL AND source_id <> ?",
+        (source.source_id, source.path, source.source_id),
+    )
+
+
 def insert_data_files(connection: sqlite3.Connection, files: list[DataFileRow]) -> None:
     connection.executemany(
         "INSERT INTO data_files VALUES (?, ?, ?, ?)", [_astuple(row) for row in files]
@@ -288,17 +305,41 @@ def coverage_declarations(connection: sqlite3.Connection) -> list[tuple[datetime
 
 
 def sources_reaching(
-    connection: sqlite3.Connection, start: datetime, end: datetime, *, damaged_only: bool = False
+    connection: sqlite3.Connection, start: datetime, end: datetime
 ) -> list[dict[str, object]]:
     """Source files whose records reach `[start, end)`, or whose time range is unknown."""
-    damaged = "AND damage IS NOT NULL " if damaged_only else ""
     cursor = connection.execute(
-        "SELECT path, size, sha256, format, compression, records_read, min_time, max_time, "
-        "damage, ingested_at FROM sources "
+        f"SELECT {_SOURCE_SUMMARY} FROM sources "
         "WHERE (max_time IS NULL OR max_time >= ?) AND (min_time IS NULL OR min_time < ?) "
-        f"{damaged}ORDER BY path",
+        "ORDER BY path",
         (start.isoformat(), end.isoformat()),
     )
+    return _dicts(cursor)
+
+
+def damaged_sources_before(connection: sqlite3.Connection, end: datetime) -> list[dict[str, object]]:
+    """Damaged source files, not since read cleanly, whose records start before `end`.
+
+    Their readable records may all lie before a window while the lost part reaches into it,
+    because exports are written in receive order: only the start bounds a damaged file.
+    """
+    cursor = connection.execute(
+        f"SELECT {_SOURCE_SUMMARY} FROM sources "
+        "WHERE damage IS NOT NULL AND (min_time IS NULL OR min_time < ?) "
+        "AND source_id NOT IN (SELECT source_id FROM superseded_sources) "
+        "ORDER BY path",
+        (end.isoformat(),),
+    )
+    return _dicts(cursor)
+
+
+_SOURCE_SUMMARY = (
+    "path, size, sha256, format, compression, records_read, min_time, max_time, damage, "
+    "ingested_at"
+)
+
+
+def _dicts(cursor: sqlite3.Cursor) -> list[dict[str, object]]:
     names = [column[0] for column in cursor.description]
     return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
@@ -345,8 +386,10 @@ def source_time_range(connection: sqlite3.Connection) -> tuple[datetime | None, 
 
 
 def damaged_source_paths(connection: sqlite3.Connection) -> list[str]:
+    """Paths of damaged source files that no clean read of the same path has replaced."""
     rows = connection.execute(
-        "SELECT path FROM sources WHERE damage IS NOT NULL ORDER BY path"
+        "SELECT path FROM sources WHERE damage IS NOT NULL "
+        "AND source_id NOT IN (SELECT source_id FROM superseded_sources) ORDER BY path"
     ).fetchall()
     return [str(row[0]) for row in rows]
 

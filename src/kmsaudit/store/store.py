@@ -117,8 +117,8 @@ class Store:
 
         Times come back in UTC whatever the machine's zone. The catalog tables are snapshots
         named `catalog_sources`, `catalog_day_counts`, and so on. The macro `strip_space(text)`
-        removes surrounding white space, Unicode spaces and byte-order marks included, which
-        DuckDB's `trim` leaves in place.
+        removes surrounding white space and invisible format characters (Unicode spaces,
+        zero-width spaces, byte-order marks), which DuckDB's `trim` leaves in place.
         """
         duck = duckdb.connect()
         try:
@@ -176,7 +176,7 @@ class Store:
 
 _STRIP_SPACE_MACRO = r"""
 CREATE MACRO strip_space(text) AS
-    regexp_replace(text, '^[\s\p{Z}\x{FEFF}]+|[\s\p{Z}\x{FEFF}]+$', '', 'g')
+    regexp_replace(text, '^[\s\p{Z}\p{Cf}]+|[\s\p{Z}\p{Cf}]+$', '', 'g')
 """
 
 _CATALOG_TABLES = (

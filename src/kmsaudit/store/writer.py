@@ -124,6 +124,8 @@ def commit(
                 connection,
                 _with_counts(source, new, item.records_staged - new, result.commit_id),
             )
+            if source.damage is None:
+                catalog.supersede_damaged(connection, source)
             catalog.insert_quarantine(
                 connection, [_pointing_at(row, quarantine_file) for row in item.quarantine_index]
             )
