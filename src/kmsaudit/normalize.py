@@ -177,8 +177,17 @@ class Normalizer:
 
 
 def _time_conflict(time_value: datetime, fields: dict[str, object]) -> str | None:
+    raw = fields.get(SLS_TIME)
+    # Fast path for the usual digits-only string or integer; every record takes it.
+    if type(raw) is str and raw.isdigit():
+        seconds: int | None = int(raw)
+    else:
+        seconds = _as_int64(raw)
+    limit = TIME_CONFLICT_LIMIT.total_seconds()
+    if seconds is None or abs(time_value.timestamp() - seconds) <= limit:
+        return None
     sls_time = _sls_time(fields)
-    if sls_time is None or abs(time_value - sls_time) <= TIME_CONFLICT_LIMIT:
+    if sls_time is None:
         return None
     return (
         f"time {fields.get('time')!r} and __time__ {fields.get(SLS_TIME)!r} are "
@@ -305,7 +314,7 @@ def _dedup_key(request_id: object, fields: dict[str, object]) -> str:
     and stringifies values, so the same record read from CSV (every value text, missing fields
     empty) and from JSON lines gets the same key.
     """
-    if isinstance(request_id, str) and sum(char.isalnum() for char in request_id) >= 8:
+    if isinstance(request_id, str) and sum(map(str.isalnum, request_id)) >= 8:
         identity = [_as_text(fields.get(name)) or "" for name in _IDENTITY_FIELDS]
         return "|".join([request_id, *identity])
     canonical = {
