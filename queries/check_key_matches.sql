@@ -1,6 +1,6 @@
 -- name: check_key_matches
 -- description: Records in the window whose access_key_id equals the client key ID exactly. Each
---   one proves that an application holds the key; failed calls (HTTP 4xx/5xx) prove it too.
+--   one proves that an application has the key; failed calls (HTTP 4xx/5xx) prove it too.
 -- parameters: target_id (client key ID), window_start, window_end (UTC timestamps, end excluded)
 SELECT
     time,

@@ -1,7 +1,7 @@
 -- name: match_evidence
 -- description: Evidence of use from the `matches` table a check fills: totals with first and
 --   last seen (successful and failed calls apart), then calls per API, client IP, resource,
---   principal and client key. `grouping` tells the sets apart (see GROUPING SETS below).
+--   principal and client key. `grouping` identifies the set (see GROUPING SETS below).
 -- parameters: none
 SELECT
     grouping(api_name, client_ip, resource_id, principal_id, identity_type, access_key_id)

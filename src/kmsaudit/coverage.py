@@ -1,6 +1,6 @@
 """Which UTC days the store covers.
 
-A day is covered when it holds at least one stored record, or when it lies wholly inside a period
+A day is covered when it contains at least one stored record, or when it lies wholly inside a period
 declared with `ingest --covers`. A day that is neither is a gap: the logs cannot show what
 happened on it, so no check may call a key unused across it.
 """

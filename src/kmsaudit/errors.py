@@ -29,7 +29,7 @@ class StoreLockedError(StoreError):
 
 
 class InputNotFoundError(KmsAuditError):
-    """A path given to `ingest` names no file, or a folder or pattern holds none."""
+    """A path given to `ingest` names no file, or a folder or pattern contains none."""
 
 
 class SourceError(KmsAuditError):
@@ -49,7 +49,7 @@ class UnknownFormatError(SourceError):
 
 
 class SecretFileError(SourceError):
-    """The file is a client key's private key file (it holds `PrivateKeyData`) and was not read."""
+    """The file is a client key's private key file (it contains `PrivateKeyData`) and was not read."""
 
 
 class AmbiguousTimeError(SourceError):

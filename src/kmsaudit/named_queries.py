@@ -84,7 +84,7 @@ def parse_query(path: Path) -> NamedQuery:
 
 
 def query_folders() -> list[Path]:
-    """The bundled folder first, then user folders from `$KMSAUDIT_QUERY_PATH` in order."""
+    """List the bundled folder first, then user folders from `$KMSAUDIT_QUERY_PATH` in order."""
     folders = [BUNDLED_QUERIES]
     for entry in os.environ.get(QUERY_PATH_ENV_VAR, "").split(os.pathsep):
         if entry:
@@ -93,7 +93,7 @@ def query_folders() -> list[Path]:
 
 
 def available_queries() -> dict[str, NamedQuery]:
-    """Every named query by name; later folders override earlier ones."""
+    """Load every named query by name. A later folder overrides an earlier one."""
     queries: dict[str, NamedQuery] = {}
     for folder in query_folders():
         for path in sorted(folder.glob("*.sql")):
@@ -104,7 +104,7 @@ def available_queries() -> dict[str, NamedQuery]:
 
 @cache
 def bundled_query(name: str) -> NamedQuery:
-    """A query shipped with kmsaudit, which the checks rely on; users cannot replace these."""
+    """Load a query shipped with kmsaudit. The checks rely on these, so users cannot replace them."""
     path = BUNDLED_QUERIES / f"{name}.sql"
     if not path.is_file():
         raise QueryError(f"bundled query {name} is missing from {BUNDLED_QUERIES}")
@@ -112,7 +112,7 @@ def bundled_query(name: str) -> NamedQuery:
 
 
 def load_query(name: str) -> NamedQuery:
-    """A query by name from any query folder; raise `QueryError` listing the known names."""
+    """Load a query by name from any query folder, or raise `QueryError` listing the known names."""
     queries = available_queries()
     if name not in queries:
         known = ", ".join(sorted(queries)) or "none"

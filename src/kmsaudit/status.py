@@ -32,7 +32,7 @@ class StoreStatus:
     records_per_day: dict[date, int] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, object]:
-        """The JSON form printed by `status --json`."""
+        """Build the JSON object printed by `status --json`."""
         return {
             "kind": "kmsaudit.status",
             "version": 1,

@@ -46,7 +46,7 @@ class TargetKind(StrEnum):
 
 
 class ReasonCode(StrEnum):
-    """Why a check without proof of use is still not `safe`."""
+    """Codes of the reasons that keep a check without proof of use from being `safe`."""
 
     COVERAGE_GAP = "coverage_gap"
     LOGS_START_LATE = "logs_start_late"
@@ -63,7 +63,7 @@ class ReasonCode(StrEnum):
 class Reason:
     """One reason the evidence is incomplete or suspicious, with how to resolve it.
 
-    `details` holds the numbers behind `message` (counts, date ranges, sample request IDs).
+    `details` contains the numbers behind `message` (counts, date ranges, sample request IDs).
     """
 
     code: ReasonCode
@@ -138,7 +138,7 @@ class Tally:
 
 @dataclass(frozen=True, slots=True)
 class Evidence:
-    """What the records proving use show. All zero and empty when nothing proved use."""
+    """Facts from the records that prove use; all zero and empty when nothing proved use."""
 
     matches: int = 0
     succeeded: int = 0
@@ -209,7 +209,7 @@ class CheckResult:
     """A verdict on one target, with its reasons, evidence and the window's coverage.
 
     `reasons` is filled for every verdict: with `in_use` they are reported but do not change the
-    answer, because one proving record is enough.
+    verdict, because one proving record is enough.
     """
 
     kind: TargetKind
@@ -227,7 +227,7 @@ class CheckResult:
         return self.verdict.exit_code
 
     def to_dict(self) -> dict[str, object]:
-        """The JSON object of `check --json`, one per target."""
+        """Build the JSON object of `check --json`, one per target."""
         return {
             "kind": "kmsaudit.check",
             "version": CHECK_JSON_VERSION,
@@ -243,7 +243,7 @@ class CheckResult:
 
 
 def overall_exit_code(results: list[CheckResult]) -> ExitCode:
-    """The exit code of the most severe verdict among `results`."""
+    """Return the exit code of the most severe verdict among `results`."""
     verdicts = {result.verdict for result in results}
     for verdict in SEVERITY:
         if verdict in verdicts:

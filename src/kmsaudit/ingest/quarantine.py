@@ -15,14 +15,14 @@ from ..store.catalog import QuarantineRow
 _SLS_TIME = re.compile(r'"__time__"\s*:\s*"?(\d{9,11})\b')
 _TIME_FIELD = re.compile(r'"time"\s*:\s*"([^"]{10,40})"')
 
-# Longest reason kept in the catalog; the quarantine file keeps the whole text.
+# Maximum length of a reason in the catalog; the quarantine file keeps the whole text.
 _MAX_REASON = 500
 
 
 def guess_day(text: str) -> str | None:
     """Find the UTC day of a malformed JSON line from its `__time__`, else its zoned `time`.
 
-    Only those two fields are read: a date elsewhere in the line (an error message, say) says
+    Only those two fields are read: a date elsewhere in the line (an error message, say) tells
     nothing about when the call happened. `__time__` comes first because SLS writes it, so it is
     right even where `time` is not. Without either, the day stays unknown and checks count the
     line wherever its source file's records reach.

@@ -121,7 +121,7 @@ class _Run:
         for path in files:
             outcome = self._ingest_file(path)
             # An unrecognized file may be an export in a form kmsaudit cannot read (UTF-16, say),
-            # so it is remembered like a failure; a client key secret file is not an export.
+            # so it is remembered like a failure. A client key secret file is not an export.
             if outcome.status in (FileStatus.FAILED, FileStatus.UNRECOGNIZED):
                 catalog.record_failure(
                     self.store.catalog, outcome.path, _size(path), str(outcome.message)

@@ -1,4 +1,4 @@
-"""What an ingest run did, file by file and in total."""
+"""The outcome of an ingest run, file by file and in total."""
 
 from __future__ import annotations
 
@@ -67,7 +67,7 @@ class IngestSummary:
         )
 
     def to_dict(self) -> dict[str, object]:
-        """The JSON form printed by `ingest --json`."""
+        """Build the JSON object printed by `ingest --json`."""
         return {
             "kind": "kmsaudit.ingest",
             "version": 1,

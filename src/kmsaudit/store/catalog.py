@@ -377,7 +377,7 @@ def sources_by_format(connection: sqlite3.Connection) -> dict[str, int]:
 
 
 def source_time_range(connection: sqlite3.Connection) -> tuple[datetime | None, datetime | None]:
-    """The earliest and latest record time over all source files."""
+    """Return the earliest and latest record time over all source files."""
     first, last = connection.execute("SELECT min(min_time), max(max_time) FROM sources").fetchone()
     return (
         datetime.fromisoformat(first) if first else None,
